@@ -1,0 +1,378 @@
+"""The `covered` command: a thin Typer front end over the library.
+
+Exit codes: 0 success, 1 findings (device commands), 2 usage or data error (one line, no traceback),
+3 interrupted. ``--debug`` shows the traceback of an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from covered.errors import CoveredError, UsageError
+from covered.registry import GROUP_FIELDS, SEARCH_KINDS, EventQuery, Registry, check_registry, load_registry
+from covered.report.registry_views import (
+    event_row,
+    events_csv,
+    events_table,
+    hit_row,
+    hits_table,
+    json_lines,
+    record_view,
+)
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="covered",
+    help="Find restricted-vendor surveillance and telecom equipment and the rules that make it a problem.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+registry_app = typer.Typer(help="Check and inspect the curated registry.", no_args_is_help=True)
+app.add_typer(registry_app, name="registry")
+
+_state: dict[str, Any] = {"data": None, "debug": False}
+# Piped output is not folded to 80 columns: ids and dates must stay whole for grep and diff.
+_out = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 200)
+_err = Console(stderr=True, highlight=False)
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data", envvar="COVERED_DATA", help="Registry data folder (default: the data shipped with covered)."
+    ),
+]
+
+
+@app.callback()
+def _root(
+    data: DataOption = None,
+    debug: Annotated[bool, typer.Option("--debug", envvar="COVERED_DEBUG", help="Show tracebacks of errors.")] = False,
+) -> None:
+    _state["data"] = data
+    _state["debug"] = debug
+
+
+def _registry() -> Registry:
+    return load_registry(_state["data"])
+
+
+def _split(values: Sequence[str] | None) -> list[str]:
+    """Accept repeated options and comma-separated lists alike."""
+    return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
+
+
+def _emit(text: str, output: Path | None) -> None:
+    # The output file is opened only once there is something to write: a failed run leaves no empty report.
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+def _format(as_json: bool, as_csv: bool) -> str:
+    if as_json and as_csv:
+        raise UsageError("--json", "choose one of --json and --csv")
+    return "json" if as_json else "csv" if as_csv else "table"
+
+
+def _freshness_note(registry: Registry, source_ids: Sequence[str]) -> None:
+    """State the as-of date of the sources a listing rests on; warn when the newest is over a year old."""
+    ids = sorted(set(source_ids))
+    if not ids:
+        return
+    newest, stale = registry.freshness(ids)
+    listed = "; ".join(f"{s} as of {registry.sources[s].as_of}" for s in ids)
+    _err.print(f"Sources: {escape(listed)}", soft_wrap=True)
+    if stale and newest is not None:
+        age = (dt.date.today() - newest).days // 365
+        _err.print(
+            f"[yellow]warning:[/] the newest source here is as of {newest} (over {age} year(s) old); "
+            "later restrictions or reversals are not reflected.",
+            soft_wrap=True,
+        )
+
+
+# --- registry ---------------------------------------------------------------------------------
+
+
+@registry_app.command("check")
+def registry_check() -> None:
+    """Check schema, references, unique ids, dates, segments and that every quote is verbatim in its source."""
+    registry = load_registry(_state["data"], check_references=False)
+    problems = check_registry(registry)
+    for problem in problems:
+        _err.print(f"covered: {escape(str(problem))}", soft_wrap=True)
+    counts = ", ".join(f"{len(records)} {kind}s" for kind, records in registry.records.items())
+    if problems:
+        _err.print(f"{len(problems)} problem(s) in {counts}, {len(registry.corroborations)} corroborations")
+        raise typer.Exit(2)
+    _out.print(f"registry ok: {counts}, {len(registry.corroborations)} corroborations; every quote found verbatim")
+
+
+# --- ban directory ----------------------------------------------------------------------------
+
+VendorOpt = Annotated[list[str] | None, typer.Option("--vendor", help="Vendor id or name; repeat or comma-separate.")]
+CountryOpt = Annotated[
+    list[str] | None, typer.Option("--country", help="ISO country or subdivision code or name (GB includes GB-SCT).")
+]
+ActorOpt = Annotated[list[str] | None, typer.Option("--actor", help="Actor id; includes the bodies below it.")]
+ActorTypeOpt = Annotated[list[str] | None, typer.Option("--actor-type", help="Actor type, e.g. local_government.")]
+ActionOpt = Annotated[list[str] | None, typer.Option("--action", help="Action, e.g. removal, procurement_ban.")]
+ReasonOpt = Annotated[list[str] | None, typer.Option("--reason", help="security, human_rights, both, other, unstated.")]
+StatusOpt = Annotated[list[str] | None, typer.Option("--status", help="in_force, announced, reversed, ...")]
+SourceOpt = Annotated[list[str] | None, typer.Option("--source", help="Source id or seed file name.")]
+SinceOpt = Annotated[str | None, typer.Option("--since", help="Events whose date can fall on or after YYYY[-MM[-DD]].")]
+UntilOpt = Annotated[
+    str | None, typer.Option("--until", help="Events whose date can fall on or before YYYY[-MM[-DD]].")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="JSON Lines: one object per record, every field.")]
+CsvOpt = Annotated[bool, typer.Option("--csv", help="CSV with a header row.")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")]
+
+
+@app.command()
+def bans(
+    vendor: VendorOpt = None,
+    country: CountryOpt = None,
+    actor: ActorOpt = None,
+    actor_type: ActorTypeOpt = None,
+    action: ActionOpt = None,
+    reason: ReasonOpt = None,
+    status: StatusOpt = None,
+    source: SourceOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    count: Annotated[bool, typer.Option("--count", help="Print only the number of distinct events.")] = False,
+    group_by: Annotated[
+        str | None, typer.Option("--group-by", help=f"Count distinct events per {', '.join(GROUP_FIELDS)}.")
+    ] = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+    output: OutputOpt = None,
+) -> None:
+    """List restriction events (the ban directory), filtered; every event has its source and quote."""
+    registry = _registry()
+    fmt = _format(as_json, as_csv)
+    query = EventQuery.parse(
+        registry,
+        vendor=_split(vendor),
+        country=_split(country),
+        actor=_split(actor),
+        actor_type=_split(actor_type),
+        action=_split(action),
+        reason=_split(reason),
+        status=_split(status),
+        source=_split(source),
+        since=since,
+        until=until,
+    )
+    index = registry.event_index
+    events = index.select(query)
+    if group_by is not None:
+        groups = index.count_by(events, group_by)
+        if fmt == "json":
+            _emit(json_lines({group_by: k, "events": n} for k, n in groups), output)
+        elif fmt == "csv":
+            _emit(f"{group_by},events\n" + "".join(f"{_csv_cell(k)},{n}\n" for k, n in groups), output)
+        else:
+            table = Table(title=f"{len(events)} distinct events by {group_by}")
+            table.add_column(group_by)
+            table.add_column("events", justify="right")
+            for key, n in groups:
+                table.add_row(escape(key), str(n))
+            _print_table(table, output)
+    elif count:
+        _emit(f"{len(events)}\n", output)
+    elif fmt == "json":
+        _emit(json_lines(event_row(registry, e) for e in events), output)
+    elif fmt == "csv":
+        _emit(events_csv(registry, events), output)
+    else:
+        _print_table(events_table(registry, events, f"{len(events)} restriction events"), output)
+    _freshness_note(registry, [e.source for e in events])
+
+
+def _csv_cell(value: str) -> str:
+    return f'"{value}"' if "," in value or '"' in value else value
+
+
+def _print_table(table: Table, output: Path | None) -> None:
+    if output is None:
+        _out.print(table)
+        return
+    console = Console(record=True, width=160, file=open(os.devnull, "w"))  # noqa: SIM115 - recording console
+    console.print(table)
+    output.write_text(console.export_text(), encoding="utf-8")
+
+
+@app.command()
+def timeline(
+    actor: Annotated[str | None, typer.Option("--actor", help="Actor id; includes the bodies below it.")] = None,
+    vendor: Annotated[str | None, typer.Option("--vendor", help="Vendor id or name.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Chronological events for an actor (and the bodies below it) or a vendor, each date with its precision."""
+    if actor is None and vendor is None:
+        raise UsageError("--actor", "give --actor or --vendor")
+    registry = _registry()
+    query = EventQuery.parse(registry, actor=[actor] if actor else [], vendor=[vendor] if vendor else [])
+    events = registry.event_index.select(query)
+    if as_json:
+        _emit(json_lines(event_row(registry, e) for e in events), None)
+    else:
+        subject = registry.actors[actor].name if actor else registry.vendors[next(iter(query.vendors))].name
+        _out.print(f"[bold]Timeline: {escape(subject)}[/] ({len(events)} events)")
+        for event in events:
+            who = registry.actors[event.actor].name
+            _out.print(
+                f"  {escape(event.date.display()):<24} {escape(who)}: {escape(event.summary)} "
+                f"[dim]({escape(event.action.value)}, {escape(event.status.value)}; {escape(event.id)})[/]",
+                soft_wrap=True,
+            )
+    _freshness_note(registry, [e.source for e in events])
+
+
+@app.command()
+def search(
+    text: Annotated[str, typer.Argument(help="Words to search for, in English or the source's language.")],
+    kind: Annotated[list[str] | None, typer.Option("--kind", help=f"Limit to {', '.join(SEARCH_KINDS)}.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="Most hits to show.")] = 20,
+    as_json: JsonOpt = False,
+) -> None:
+    """Ranked full-text search over events, facts, brands and rules; each hit with its quote and source."""
+    registry = _registry()
+    kinds = tuple(_split(kind)) or SEARCH_KINDS
+    hits = registry.search_index.search(text, kinds=kinds, limit=limit)
+    if as_json:
+        _emit(json_lines(hit_row(registry, h) for h in hits), None)
+    else:
+        _out.print(hits_table(registry, hits, f"{len(hits)} hits for {text!r}"))
+    _freshness_note(registry, [h.source for h in hits if h.source in registry.sources])
+
+
+@app.command()
+def show(
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="Any record id: event, fact, vendor, brand, rule...")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one record in full with its provenance: source, segment, quote, corroborations, file and line."""
+    registry = _registry()
+    found = registry.find(record_id)
+    if found is None:
+        raise UsageError("ID", f"no record with id {record_id!r} (try `covered search`)")
+    kind, record = found
+    view = record_view(registry, kind, record)
+    if as_json:
+        _emit(json_lines([view]), None)
+    else:
+        table = Table(title=f"{kind} {record_id}", show_header=False, show_lines=True)
+        table.add_column("field", style="bold")
+        table.add_column("value", overflow="fold")
+        for key, value in view.items():
+            if value in (None, [], {}):
+                continue
+            table.add_row(escape(key), escape(_plain(value)))
+        _out.print(table)
+    source = getattr(record, "source", None)
+    if isinstance(source, str):
+        _freshness_note(registry, [source])
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, dict):
+        return "\n".join(f"{k}: {_plain(v)}" for k, v in value.items() if v not in (None, [], {}))
+    if isinstance(value, list):
+        return "\n".join(f"- {_plain(v)}" for v in value)
+    return str(value)
+
+
+@app.command()
+def actors(
+    as_json: JsonOpt = False,
+) -> None:
+    """List actors with their hierarchy (UK > Scotland > City of Edinburgh)."""
+    registry = _registry()
+    rows = []
+    for actor in sorted(registry.actors.values(), key=lambda a: (a.jurisdiction, a.id)):
+        chain = " > ".join(a.name for a in reversed(registry.actor_chain(actor.id)))
+        rows.append({"id": actor.id, "type": actor.type.value, "jurisdiction": actor.jurisdiction, "chain": chain})
+    if as_json:
+        _emit(json_lines(rows), None)
+        return
+    table = Table(title=f"{len(rows)} actors")
+    for name in ("id", "type", "jurisdiction", "chain"):
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(*(escape(row[k]) for k in ("id", "type", "jurisdiction", "chain")))
+    _out.print(table)
+
+
+@app.command()
+def demo() -> None:
+    """The main job on embedded defaults: check the registry and print the ban directory's overview."""
+    registry = _registry()
+    problems = check_registry(registry)
+    if problems:
+        for problem in problems:
+            _err.print(f"covered: {escape(str(problem))}", soft_wrap=True)
+        raise typer.Exit(2)
+    index = registry.event_index
+    events = index.select(EventQuery())
+    _out.print(
+        f"[bold]covered registry[/]: {len(registry.events)} events, {len(registry.facts)} facts, "
+        f"{len(registry.brands)} brands, {len(registry.rules)} rules; every quote checked verbatim against its source."
+    )
+    for field in ("country", "vendor", "action"):
+        table = Table(title=f"Events by {field}")
+        table.add_column(field)
+        table.add_column("events", justify="right")
+        for key, n in index.count_by(events, field)[:12]:
+            table.add_row(escape(key), str(n))
+        _out.print(table)
+    _out.print(
+        "Next: `covered bans --country GB`, `covered timeline --actor gb-government`, `covered search 'supermarket'`."
+    )
+    _freshness_note(registry, [e.source for e in events])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: run the CLI and turn every user-facing error into one line and an exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args or os.environ.get("COVERED_DEBUG", "") not in {"", "0", "false"}
+    try:
+        result = app(args=args, prog_name="covered", standalone_mode=False)
+    except CoveredError as exc:
+        if debug:
+            raise
+        _err.print(f"covered: {escape(exc.one_line())}", soft_wrap=True)
+        return exc.exit_code
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        _err.print("covered: interrupted")
+        return 3
+    except KeyboardInterrupt:
+        _err.print("covered: interrupted")
+        return 3
+    except typer.TyperException as exc:
+        if debug:
+            raise
+        _err.print(f"covered: {escape(exc.format_message())}", soft_wrap=True)
+        return exc.exit_code
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,243 @@
+"""The loaded registry: every curated record by id, where it came from, and the lookups built on them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from covered.errors import DataError
+from covered.model import Actor, Brand, Corroboration, Event, Fact, Rule, Source, Vendor
+from covered.registry.loader import Located, default_data_dir, load_records
+
+if TYPE_CHECKING:
+    from covered.registry.query import EventIndex
+    from covered.registry.search import SearchIndex
+
+__all__ = ["KINDS", "Registry", "load_registry"]
+
+KINDS: dict[str, type[BaseModel]] = {
+    "vendor": Vendor,
+    "brand": Brand,
+    "actor": Actor,
+    "source": Source,
+    "event": Event,
+    "fact": Fact,
+    "rule": Rule,
+}
+"""Record kinds with ids, in the order they are loaded and looked up."""
+
+# Where each kind lives under the data folder: a single file or a folder of files.
+_LAYOUT: dict[str, str] = {
+    "vendor": "vendors.yml",
+    "brand": "brands.yml",
+    "actor": "actors",
+    "source": "sources",
+    "event": "events",
+    "fact": "facts",
+    "rule": "rules.yml",
+}
+
+STALE_AFTER = dt.timedelta(days=365)
+"""A listing warns when the newest source it rests on is older than this."""
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+@dataclass
+class Registry:
+    """All curated records, indexed by kind and id, with their file locations."""
+
+    data_dir: Path
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    locations: dict[tuple[str, str], tuple[Path, int]] = field(default_factory=dict)
+    corroborations: list[Located[Corroboration]] = field(default_factory=list)
+
+    # --- typed views -----------------------------------------------------------------
+    @property
+    def vendors(self) -> dict[str, Vendor]:
+        """Vendors by id."""
+        return self.records["vendor"]
+
+    @property
+    def brands(self) -> dict[str, Brand]:
+        """Brands by id."""
+        return self.records["brand"]
+
+    @property
+    def actors(self) -> dict[str, Actor]:
+        """Actors by id."""
+        return self.records["actor"]
+
+    @property
+    def sources(self) -> dict[str, Source]:
+        """Sources by id."""
+        return self.records["source"]
+
+    @property
+    def events(self) -> dict[str, Event]:
+        """Events by id."""
+        return self.records["event"]
+
+    @property
+    def facts(self) -> dict[str, Fact]:
+        """Facts by id."""
+        return self.records["fact"]
+
+    @property
+    def rules(self) -> dict[str, Rule]:
+        """Rules by id."""
+        return self.records["rule"]
+
+    # --- lookups ---------------------------------------------------------------------
+    def where(self, kind: str, record_id: str) -> str:
+        """'file:line' of a record, relative to the data folder."""
+        path, line = self.locations[(kind, record_id)]
+        return f"{self._relative(path)}:{line}"
+
+    def _relative(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.data_dir))
+        except ValueError:
+            return str(path)
+
+    def find(self, record_id: str) -> tuple[str, Any] | None:
+        """The kind and record with this id, searching every kind; None if absent."""
+        for kind in KINDS:
+            record = self.records[kind].get(record_id)
+            if record is not None:
+                return kind, record
+        return None
+
+    @cached_property
+    def _vendor_names(self) -> dict[str, str]:
+        names: dict[str, str] = {}
+        for vendor in self.vendors.values():
+            for name in (vendor.id, vendor.name, *vendor.legal_names, *vendor.aliases):
+                names.setdefault(_fold(name), vendor.id)
+        return names
+
+    def vendor_id(self, name: str) -> str | None:
+        """Vendor id for an id, common name, legal name or alias (case-insensitive); None if unknown."""
+        return self._vendor_names.get(_fold(name))
+
+    def actor_chain(self, actor_id: str) -> list[Actor]:
+        """The actor and its parents up to the root (UK > Scotland > City of Edinburgh, reversed)."""
+        chain: list[Actor] = []
+        seen: set[str] = set()
+        current: str | None = actor_id
+        while current is not None and current not in seen:
+            seen.add(current)
+            actor = self.actors[current]
+            chain.append(actor)
+            current = actor.parent
+        return chain
+
+    @cached_property
+    def _children(self) -> dict[str, list[str]]:
+        children: dict[str, list[str]] = defaultdict(list)
+        for actor in self.actors.values():
+            if actor.parent is not None:
+                children[actor.parent].append(actor.id)
+        return children
+
+    def descendants(self, actor_id: str) -> set[str]:
+        """The actor and every body below it."""
+        out = {actor_id}
+        stack = [actor_id]
+        while stack:
+            for child in self._children.get(stack.pop(), []):
+                if child not in out:
+                    out.add(child)
+                    stack.append(child)
+        return out
+
+    @cached_property
+    def corroborations_by_record(self) -> dict[str, list[Corroboration]]:
+        """Further passages per event or fact id."""
+        out: dict[str, list[Corroboration]] = defaultdict(list)
+        for located in self.corroborations:
+            out[located.record.record].append(located.record)
+        return out
+
+    def text(self, source_id: str) -> str | None:
+        """Full text of a shipped source; None for external sources."""
+        source = self.sources[source_id]
+        if source.file is None:
+            return None
+        return self._texts(source.file)
+
+    def _texts(self, file: str) -> str:
+        cache: dict[str, str] = self.__dict__.setdefault("_text_cache", {})
+        if file not in cache:
+            cache[file] = (self.data_dir / "texts" / file).read_text(encoding="utf-8")
+        return cache[file]
+
+    def freshness(self, source_ids: Iterable[str], today: dt.date | None = None) -> tuple[dt.date | None, bool]:
+        """Newest as-of date among these sources and whether it is more than a year old."""
+        dates = [self.sources[s].as_of for s in set(source_ids) if s in self.sources]
+        if not dates:
+            return None, False
+        newest = max(dates)
+        return newest, (today or dt.date.today()) - newest > STALE_AFTER
+
+    # --- derived indexes ---------------------------------------------------------------
+    @cached_property
+    def event_index(self) -> EventIndex:
+        """Filter index over events (built on first use)."""
+        from covered.registry.query import EventIndex
+
+        return EventIndex(self)
+
+    @cached_property
+    def search_index(self) -> SearchIndex:
+        """Full-text index over events, facts, brands and rules (built on first use)."""
+        from covered.registry.search import SearchIndex
+
+        return SearchIndex(self)
+
+
+def _files(data_dir: Path, place: str) -> list[Path]:
+    target = data_dir / place
+    if target.is_dir():
+        return sorted(target.glob("*.yml"))
+    return [target] if target.exists() else []
+
+
+def load_registry(data_dir: Path | str | None = None, *, check_references: bool = True) -> Registry:
+    """Load and validate every record; raise DataError naming the file and line of the first problem."""
+    root = Path(data_dir) if data_dir is not None else default_data_dir()
+    if not root.is_dir():
+        raise DataError(root, None, "registry data folder not found")
+    registry = Registry(data_dir=root)
+    for kind, model in KINDS.items():
+        bucket: dict[str, Any] = {}
+        for path in _files(root, _LAYOUT[kind]):
+            for located in load_records(path, model):
+                record_id = located.record.id  # type: ignore[attr-defined]
+                if record_id in bucket:
+                    first_path, first_line = registry.locations[(kind, record_id)]
+                    raise DataError(
+                        path,
+                        located.line,
+                        f"duplicate {kind} id {record_id!r} (first at {registry._relative(first_path)}:{first_line})",
+                    )
+                bucket[record_id] = located.record
+                registry.locations[(kind, record_id)] = (located.path, located.line)
+        registry.records[kind] = bucket
+    for path in _files(root, "corroborations"):
+        registry.corroborations.extend(load_records(path, Corroboration))
+    if check_references:
+        from covered.registry.check import reference_problems
+
+        for problem in reference_problems(registry):
+            raise problem.as_error()
+    return registry

@@ -1,0 +1,1 @@
+"""Reports: terminal tables, JSON Lines and CSV views of registry and device records."""
