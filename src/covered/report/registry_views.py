@@ -186,6 +186,10 @@ def record_view(registry: Registry, kind: str, record: Any) -> dict[str, Any]:
             c.model_dump(mode="json") for c in registry.corroborations_by_record.get(record.id, [])
         ]
     if kind == "vendor":
+        view["ownership"] = [
+            f"{registry.facts[f].claim} [{registry.facts[f].source}: {registry.facts[f].quote}]"
+            for f in record.ownership_facts
+        ]
         view["brands"] = sorted(b.id for b in registry.brands.values() if b.vendor == record.id)
         view["events"] = len(registry.event_index.select(_vendor_query(record.id)))
     if kind == "rule":
