@@ -16,9 +16,11 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 __all__ = [
+    "FIELDS",
     "Action",
     "Actor",
     "ActorType",
+    "Attribution",
     "Brand",
     "Channel",
     "Confidence",
@@ -29,10 +31,13 @@ __all__ = [
     "DateRef",
     "Event",
     "EventStatus",
+    "Evidence",
     "EvidenceKind",
     "Fact",
     "FactKind",
+    "Observation",
     "OrgPredicate",
+    "OuiRegistrant",
     "Prohibition",
     "Reason",
     "Record",
@@ -665,3 +670,97 @@ class Signature(Strict):
         if self.claim is not SignatureClaim.GENERIC and self.vendor is None and self.brand is None:
             raise ValueError("a non-generic signature needs a vendor or a brand")
         return self
+
+
+FIELDS: dict[Channel, frozenset[str]] = {
+    Channel.MAC: frozenset({"address"}),
+    Channel.HTTP: frozenset({"server", "www-authenticate", "title", "body", "location"}),
+    Channel.FAVICON: frozenset({"md5", "mmh3", "bytes"}),
+    Channel.TLS: frozenset({"subject", "issuer", "pem"}),
+    Channel.ONVIF: frozenset({"scopes", "xaddrs", "manufacturer", "model", "firmware"}),
+    Channel.SADP: frozenset({"reply"}),
+    Channel.DHIP: frozenset({"reply"}),
+    Channel.ISAPI: frozenset({"deviceinfo"}),
+    Channel.DAHUA_CGI: frozenset({"getvendor", "getsysteminfo"}),
+    Channel.RTSP: frozenset({"server", "www-authenticate", "path"}),
+    Channel.SNMP: frozenset({"sysdescr", "sysobjectid"}),
+    Channel.TELNET: frozenset({"banner"}),
+    Channel.SSH: frozenset({"banner"}),
+    Channel.SIP: frozenset({"user-agent", "server"}),
+    Channel.DHCP: frozenset({"vendor-class", "hostname"}),
+    Channel.UPNP: frozenset({"manufacturer", "model", "description"}),
+    Channel.INVENTORY: frozenset({"brand", "manufacturer", "model", "serial", "hostname", "site", "ip"}),
+    Channel.ANOMALY: frozenset({"parse-error", "oversize", "timeout", "connection", "tls-error"}),
+}
+"""Observation fields each channel accepts; anything else is reported, never silently dropped."""
+
+
+class Observation(Strict):
+    """One thing a device said (or an inventory row stated): channel, field, value, where and when."""
+
+    device: str = Field(min_length=1, max_length=256, description="Any stable key grouping one device's observations.")
+    channel: Channel = Field(description="Protocol or source of the value.")
+    field: str = Field(description="Field within the channel (see FIELDS).")
+    value: str = Field(description="The value exactly as received, after size capping; raw bytes base64-encoded.")
+    target: str | None = Field(default=None, description="IP address or host name the value came from, if known.")
+    port: int | None = Field(default=None, ge=0, le=65535, description="TCP/UDP port, if any.")
+    time: dt.datetime | None = Field(default=None, description="When it was observed (UTC), if known.")
+    collector: str | None = Field(default=None, description="What produced it: 'probe:http', 'import:assets.csv:12'.")
+
+    @model_validator(mode="after")
+    def _known_field(self) -> Observation:
+        if self.field not in FIELDS[self.channel]:
+            allowed = ", ".join(sorted(FIELDS[self.channel]))
+            raise ValueError(f"unknown field {self.field!r} for channel {self.channel.value} (expected {allowed})")
+        return self
+
+
+class Evidence(Strict):
+    """One link of an evidence chain: observation -> matcher (signature, OUI, brand table) -> conclusion."""
+
+    observation: int = Field(description="Index of the observation among the device's observations.")
+    channel: Channel = Field(description="Channel of the observation.")
+    field: str = Field(description="Field of the observation.")
+    value: str = Field(description="The observed value, shortened to 200 characters for display.")
+    matcher: str = Field(description="Signature id, 'oui:<prefix>/<bits>' or 'brand-table:<brand id>'.")
+    reference: str | None = Field(default=None, description="Where the matcher's strings come from.")
+    licence: str | None = Field(default=None, description="Licence of the referenced material.")
+    vendor: str | None = Field(default=None, description="Vendor id the match points to; absent for generic matches.")
+    brand: str | None = Field(default=None, description="Brand id the match names, if any.")
+    claim: SignatureClaim = Field(description="restricted, brand-only or generic.")
+    confidence: Confidence = Field(description="Strength of this single match.")
+    protocol: bool = Field(default=False, description="True for protocol evidence of the maker (SADP, DHIP, OUI...).")
+    extracted: dict[str, str] = Field(default_factory=dict, description="Model, firmware... extracted by the match.")
+    conclusion: str = Field(description="What this match says, in one sentence.")
+
+
+class Attribution(Strict):
+    """Who made a device, under which brand it is sold, how sure we are, and why."""
+
+    device: str = Field(description="The device key.")
+    vendor: str | None = Field(default=None, description="Upstream vendor id; absent when not determined.")
+    vendor_name: str | None = Field(default=None, description="Vendor display name.")
+    brand: str | None = Field(default=None, description="Brand id the device is sold under, if known.")
+    brand_name: str | None = Field(default=None, description="Brand display name.")
+    model: str | None = Field(default=None, description="Model, as extracted from the best evidence.")
+    firmware: str | None = Field(default=None, description="Firmware version, as extracted from the best evidence.")
+    serial: str | None = Field(default=None, description="Serial number, if a device or inventory gave one.")
+    restricted: bool | None = Field(
+        default=None, description="True: a restricted vendor built it; False: a non-restricted maker; None: unknown."
+    )
+    confidence: Confidence | None = Field(default=None, description="Confidence in the vendor; absent when none.")
+    explanation: str = Field(description="Plain-language summary, e.g. 'Sold as Lorex, built by Dahua (DHIP reply)'.")
+    evidence: list[Evidence] = Field(default_factory=list, description="Every match, in observation order.")
+    conflicts: list[str] = Field(default_factory=list, description="Evidence pointing to other vendors, shown.")
+    notes: list[str] = Field(default_factory=list, description="Caveats: model-line dependence, generic-only evidence.")
+
+
+class OuiRegistrant(Strict):
+    """An IEEE registrant organisation that maps exactly to a vendor (and brand)."""
+
+    registrant: str = Field(description="Organisation name exactly as the IEEE registry spells it.")
+    vendor: RecordId = Field(description="Vendor id.")
+    brand: RecordId | None = Field(default=None, description="Brand id when the registrant is a brand's company.")
+    confidence: Confidence = Field(description="How strongly a MAC in this block points to the vendor.")
+    source: str = Field(description="Why this registrant belongs to the vendor.")
+    note: str | None = Field(default=None, description="Caveats.")

@@ -236,6 +236,24 @@ def _restricted_problems(registry: Registry) -> Iterator[Problem]:
             yield _at(registry, "vendor", vendor.id, f"restricted: false but covered by {', '.join(sorted(rules))}")
 
 
+def _device_data_problems(registry: Registry) -> Iterator[Problem]:
+    """Signatures test themselves on their examples; OUI registrants point at known vendors and brands."""
+    from covered.identify.signatures import signature_problems
+
+    yield from signature_problems(registry.signatures, set(registry.vendors), set(registry.brands))
+    seen: set[str] = set()
+    for located in registry.oui_registrants:
+        entry = located.record
+        key = " ".join(entry.registrant.casefold().split())
+        if key in seen:
+            yield Problem(located.path, located.line, f"registrant {entry.registrant!r} listed twice")
+        seen.add(key)
+        if entry.vendor not in registry.vendors:
+            yield Problem(located.path, located.line, f"vendor: unknown vendor id {entry.vendor!r}")
+        if entry.brand is not None and entry.brand not in registry.brands:
+            yield Problem(located.path, located.line, f"brand: unknown brand id {entry.brand!r}")
+
+
 def _expectation_problems(registry: Registry) -> Iterator[Problem]:
     """Minimum counts declared in expect.yml, so an accidental deletion fails the check."""
     path = registry.data_dir / "expect.yml"
@@ -245,6 +263,8 @@ def _expectation_problems(registry: Registry) -> Iterator[Problem]:
     for kind, minimum in (spec.get("min_counts") or {}).items():
         if kind == "corroboration":
             count = len(registry.corroborations)
+        elif kind == "signature":
+            count = len(registry.signatures)
         elif kind in KINDS:
             count = len(registry.records[kind])
         else:
@@ -264,6 +284,7 @@ def check_registry(registry: Registry) -> list[Problem]:
         *_jurisdiction_problems(registry),
         *_date_problems(registry),
         *_restricted_problems(registry),
+        *_device_data_problems(registry),
         *_expectation_problems(registry),
     ]
     return sorted(problems, key=lambda p: (str(p.path), p.line or 0))

@@ -17,6 +17,9 @@ from covered.model import Actor, Brand, Corroboration, Event, Fact, Rule, Source
 from covered.registry.loader import Located, default_data_dir, load_records
 
 if TYPE_CHECKING:
+    from covered.identify.attribute import Identifier
+    from covered.identify.signatures import SignatureSet
+    from covered.model import OuiRegistrant
     from covered.registry.query import EventIndex
     from covered.registry.search import SearchIndex
 
@@ -100,6 +103,9 @@ class Registry:
     # --- lookups ---------------------------------------------------------------------
     def where(self, kind: str, record_id: str) -> str:
         """'file:line' of a record, relative to the data folder."""
+        if kind == "signature":
+            path, line = self.signatures.locations[record_id]
+            return f"{self._relative(path)}:{line}"
         path, line = self.locations[(kind, record_id)]
         return f"{self._relative(path)}:{line}"
 
@@ -115,6 +121,9 @@ class Registry:
             record = self.records[kind].get(record_id)
             if record is not None:
                 return kind, record
+        signature = self.signatures.by_id.get(record_id)
+        if signature is not None:
+            return "signature", signature
         return None
 
     @cached_property
@@ -196,6 +205,34 @@ class Registry:
         from covered.registry.query import EventIndex
 
         return EventIndex(self)
+
+    @cached_property
+    def signatures(self) -> SignatureSet:
+        """Device signatures from ``signatures/*.yml`` (loaded and compiled on first use)."""
+        from covered.identify.signatures import load_signatures
+
+        return load_signatures(self.data_dir / "signatures")
+
+    @cached_property
+    def oui_registrants(self) -> list[Located[OuiRegistrant]]:
+        """IEEE registrants that map exactly to a vendor (``oui_registrants.yml``)."""
+        from covered.model import OuiRegistrant
+
+        path = self.data_dir / "oui_registrants.yml"
+        return list(load_records(path, OuiRegistrant)) if path.exists() else []
+
+    @cached_property
+    def identifier(self) -> Identifier:
+        """The attribution engine over this registry's signatures, brands, vendors and OUI registrants."""
+        from covered.identify.attribute import Identifier
+        from covered.identify.oui import OuiDatabase
+
+        return Identifier(
+            signatures=self.signatures,
+            oui=OuiDatabase([r.record for r in self.oui_registrants]),
+            vendors=self.vendors,
+            brands=self.brands,
+        )
 
     @cached_property
     def search_index(self) -> SearchIndex:

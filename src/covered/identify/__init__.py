@@ -1,0 +1,17 @@
+"""The device half's core: from observations to attributions with evidence chains."""
+
+from covered.identify.attribute import Identifier
+from covered.identify.observations import ObservationReader, group_by_device, observations_from_flags
+from covered.identify.oui import OuiDatabase, normalise_mac
+from covered.identify.signatures import SignatureSet, load_signatures
+
+__all__ = [
+    "Identifier",
+    "ObservationReader",
+    "OuiDatabase",
+    "SignatureSet",
+    "group_by_device",
+    "load_signatures",
+    "normalise_mac",
+    "observations_from_flags",
+]
