@@ -18,8 +18,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from covered.collect import import_file, parse_mapping
 from covered.errors import CoveredError, UsageError
+from covered.identify.observations import ObservationReader, group_by_device, observations_from_flags
+from covered.model import Attribution
 from covered.registry import GROUP_FIELDS, SEARCH_KINDS, EventQuery, Registry, check_registry, load_registry
+from covered.report.device_views import attribution_row, attributions_csv, attributions_table, evidence_tree
 from covered.report.registry_views import (
     event_row,
     events_csv,
@@ -118,7 +122,10 @@ def registry_check() -> None:
     if problems:
         _err.print(f"{len(problems)} problem(s) in {counts}, {len(registry.corroborations)} corroborations")
         raise typer.Exit(2)
-    _out.print(f"registry ok: {counts}, {len(registry.corroborations)} corroborations; every quote found verbatim")
+    _out.print(
+        f"registry ok: {counts}, {len(registry.corroborations)} corroborations, {len(registry.signatures)} signatures; "
+        "every quote found verbatim, every signature example verified"
+    )
 
 
 # --- ban directory ----------------------------------------------------------------------------
@@ -317,6 +324,145 @@ def actors(
     for row in rows:
         table.add_row(*(escape(row[k]) for k in ("id", "type", "jurisdiction", "chain")))
     _out.print(table)
+
+
+# --- device identification ---------------------------------------------------------------------
+
+
+def _report_attributions(
+    attributions: list[Attribution], fmt: str, output: Path | None, show_evidence: bool, title: str
+) -> int:
+    if fmt == "json":
+        _emit(json_lines(attribution_row(a) for a in attributions), output)
+    elif fmt == "csv":
+        _emit(attributions_csv(attributions), output)
+    else:
+        _print_table(attributions_table(attributions, title), output)
+        if show_evidence and output is None:
+            for attribution in attributions:
+                _out.print(evidence_tree(attribution))
+    return 1 if any(a.restricted for a in attributions) else 0
+
+
+def _print_warnings(source: str, warnings: Sequence[object]) -> None:
+    for warning in warnings[:50]:
+        _err.print(f"[yellow]warning:[/] {escape(source)}: {escape(str(warning))}", soft_wrap=True)
+    if len(warnings) > 50:
+        _err.print(f"[yellow]warning:[/] {escape(source)}: {len(warnings) - 50} more warnings not shown")
+
+
+@app.command()
+def identify(
+    observations: Annotated[
+        str | None, typer.Option("--observations", help="JSON Lines observations file, or - for stdin.")
+    ] = None,
+    mac: Annotated[str | None, typer.Option("--mac", help="MAC address.")] = None,
+    http_server: Annotated[str | None, typer.Option("--http-server", help="HTTP Server header.")] = None,
+    realm: Annotated[str | None, typer.Option("--realm", help="WWW-Authenticate header (realm).")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="HTML title of the web page.")] = None,
+    favicon: Annotated[Path | None, typer.Option("--favicon", help="Favicon file (hashed as MD5 and mmh3).")] = None,
+    favicon_hash: Annotated[str | None, typer.Option("--favicon-hash", help="Favicon MD5 or mmh3 hash.")] = None,
+    cert: Annotated[Path | None, typer.Option("--cert", help="TLS certificate file (PEM).")] = None,
+    onvif_scopes: Annotated[str | None, typer.Option("--onvif-scopes", help="ONVIF scopes, space-separated.")] = None,
+    snmp_sysobjectid: Annotated[str | None, typer.Option("--snmp-sysobjectid", help="SNMP sysObjectID.")] = None,
+    banner: Annotated[str | None, typer.Option("--banner", help="Telnet or SSH banner.")] = None,
+    evidence: Annotated[bool, typer.Option("--evidence/--no-evidence", help="Print each evidence chain.")] = False,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+    output: OutputOpt = None,
+) -> None:
+    """Attribute devices to vendor, brand and OEM from what they said, with the evidence chain. Exit 1 if restricted."""
+    fmt = _format(as_json, as_csv)
+    registry = _registry()
+    flags = dict(
+        mac=mac,
+        http_server=http_server,
+        realm=realm,
+        title=title,
+        favicon=favicon,
+        favicon_hash=favicon_hash,
+        cert=cert,
+        onvif_scopes=onvif_scopes,
+        snmp_sysobjectid=snmp_sysobjectid,
+        banner=banner,
+    )
+    given = {k: v for k, v in flags.items() if v is not None}
+    if observations is not None and given:
+        raise UsageError("--observations", "give either --observations or single values, not both")
+    if observations is None and not given:
+        raise UsageError("--observations", "give --observations FILE (or -) or at least one value such as --mac")
+    for option, path in (("--favicon", favicon), ("--cert", cert)):
+        if path is not None and not path.is_file():
+            raise UsageError(option, f"{path} not found")
+    if observations is not None:
+        reader = ObservationReader(name=observations)
+        if observations == "-":
+            devices = group_by_device(reader.read(sys.stdin))
+        else:
+            path = Path(observations)
+            if not path.is_file():
+                raise UsageError("--observations", f"{path} not found")
+            with path.open(encoding="utf-8", errors="replace") as handle:
+                devices = group_by_device(reader.read(handle))
+        _print_warnings(observations, reader.warnings)
+    else:
+        devices = {
+            "cli": observations_from_flags(
+                mac=mac,
+                http_server=http_server,
+                realm=realm,
+                title=title,
+                favicon=favicon,
+                favicon_hash=favicon_hash,
+                cert=cert,
+                onvif_scopes=onvif_scopes,
+                snmp_sysobjectid=snmp_sysobjectid,
+                banner=banner,
+            )
+        }
+        evidence = evidence or fmt == "table"
+    identifier = registry.identifier
+    attributions = [identifier.attribute(key, items) for key, items in devices.items()]
+    code = _report_attributions(attributions, fmt, output, evidence, f"{len(attributions)} devices")
+    raise typer.Exit(code)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="CSV, TSV, XLSX, JSON or JSON Lines asset list, or nmap XML (-oX).")],
+    mapping: Annotated[
+        list[str] | None, typer.Option("--map", help="COLUMN=FIELD for a header not recognised; FIELD may be ignore.")
+    ] = None,
+    observations_out: Annotated[
+        Path | None, typer.Option("--observations-out", help="Also write the observations as JSON Lines.")
+    ] = None,
+    evidence: Annotated[bool, typer.Option("--evidence/--no-evidence", help="Print each evidence chain.")] = False,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+    output: OutputOpt = None,
+) -> None:
+    """Import an asset list or nmap XML; every row becomes a device with its attribution. Exit 1 if restricted."""
+    fmt = _format(as_json, as_csv)
+    registry = _registry()
+    result = import_file(file, parse_mapping(mapping or []))
+    _print_warnings(file.name, result.warnings)
+    if result.unmapped:
+        _err.print(
+            f"note: columns not imported: {escape(', '.join(result.unmapped))} (use --map COLUMN=FIELD)", soft_wrap=True
+        )
+    if result.columns:
+        _err.print(f"columns: {escape(', '.join(f'{k} -> {v}' for k, v in result.columns.items()))}", soft_wrap=True)
+    identifier = registry.identifier
+    attributions = [identifier.attribute(key, items) for key, items in result.devices.items()]
+    if observations_out is not None:
+        lines = (o.model_dump_json(exclude_none=True) + "\n" for items in result.devices.values() for o in items)
+        observations_out.write_text("".join(lines), encoding="utf-8")
+    _err.print(
+        f"{result.rows} rows imported from {escape(file.name)} ({result.format}), {len(attributions)} devices, "
+        f"{len(result.warnings)} warnings"
+    )
+    code = _report_attributions(attributions, fmt, output, evidence, f"{len(attributions)} devices from {file.name}")
+    raise typer.Exit(code)
 
 
 @app.command()

@@ -1,0 +1,82 @@
+"""The signature data tests itself (Recog style), and the RE2-set matcher agrees with a plain loop."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from covered.model import Signature, SignatureClaim
+from covered.registry import Registry, load_registry
+
+_REGISTRY = load_registry()
+SIGNATURES: list[Signature] = sorted(_REGISTRY.signatures.by_id.values(), key=lambda s: s.id)
+_FLAGS = {"i": re.IGNORECASE, "s": re.DOTALL, "m": re.MULTILINE}
+
+
+def _own_match(signature: Signature, value: str) -> dict[str, str] | None:
+    # Independent of covered.identify: plain re / equals, as a reader of the YAML would apply it.
+    if signature.equals is not None:
+        return {} if value.strip().casefold() == signature.equals.casefold() else None
+    flags = 0
+    for flag in signature.flags:
+        flags |= _FLAGS[flag]
+    hit = re.search(str(signature.pattern), value, flags)
+    if hit is None:
+        return None
+    return {k: v for k, v in hit.groupdict().items() if v is not None and k in signature.extract}
+
+
+@pytest.mark.parametrize("signature", SIGNATURES, ids=[s.id for s in SIGNATURES])
+def test_examples_match_with_exact_extractions(signature: Signature) -> None:
+    for example in signature.examples:
+        assert _own_match(signature, example.value) == example.extract, example.value
+    for counter in signature.not_examples:
+        assert _own_match(signature, counter) is None, counter
+
+
+CLAIMING = [s for s in SIGNATURES if s.claim is not SignatureClaim.GENERIC]
+
+
+@pytest.mark.parametrize("signature", CLAIMING, ids=[s.id for s in CLAIMING])
+def test_examples_are_not_claimed_by_another_vendor(registry: Registry, signature: Signature) -> None:
+    matcher = registry.signatures.matcher(signature.channel.value, signature.field)
+    assert matcher is not None
+    for example in signature.examples:
+        rivals = {
+            m.signature.id
+            for m in matcher.match(example.value)
+            if m.signature.claim is not SignatureClaim.GENERIC and m.signature.vendor not in (None, signature.vendor)
+        }
+        assert rivals == set(), example.value
+
+
+def test_regex_set_agrees_with_a_plain_loop(registry: Registry) -> None:
+    checked = 0
+    for signature in SIGNATURES:
+        matcher = registry.signatures.matcher(signature.channel.value, signature.field)
+        assert matcher is not None
+        for value in [e.value for e in signature.examples] + signature.not_examples:
+            fast = [(m.signature.id, m.extracted) for m in matcher.match(value)]
+            slow = [(m.signature.id, m.extracted) for m in matcher.naive_match(value)]
+            assert sorted(fast) == sorted(slow), value
+            checked += 1
+    assert checked > 300
+
+
+def test_every_signature_cites_a_source_and_licence() -> None:
+    for signature in SIGNATURES:
+        assert signature.source.reference.strip()
+        assert signature.source.licence.strip()
+
+
+def test_generic_signatures_never_name_a_restricted_vendor(registry: Registry) -> None:
+    for signature in SIGNATURES:
+        if signature.claim is SignatureClaim.GENERIC and signature.vendor is not None:
+            assert not registry.vendors[signature.vendor].restricted, signature.id
+
+
+def test_coverage_of_vendors_and_negatives(registry: Registry) -> None:
+    vendors = {s.vendor for s in SIGNATURES}
+    assert {"hikvision", "dahua", "huawei", "zte"} <= vendors
+    assert len(SIGNATURES) >= 150
