@@ -1,0 +1,216 @@
+"""A minimal SNMP v1/v2c agent: GetRequest and GetNextRequest over a tiny MIB, community 'public' only.
+
+A bounded BER decoder (definite lengths up to two bytes, at most 32 variable bindings, datagrams up to
+1,472 bytes) and an encoder for GetResponse. A wrong community, another PDU type or anything malformed gets
+no answer at all, like a real agent. MIB values per persona: Hikvision sysObjectID under enterprise 39165 and
+.39165.1.1.0/.1.3.0 model and firmware (librenms hikvision-cam.snmprec); Dahua sysDescr DH-<model> and
+sysObjectID .1004849.3.2.10 (librenms dahua-nvr.snmprec); Huawei VRP sysDescr (rapid7/recog) under 2011.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from covered.sim.plan import Device
+
+__all__ = ["BerError", "answer", "decode_oid", "encode_oid", "mib_for", "parse_request"]
+
+MAX_DATAGRAM = 1472
+MAX_BINDINGS = 32
+COMMUNITY = b"public"
+SYS_DESCR = "1.3.6.1.2.1.1.1.0"
+SYS_OBJECT_ID = "1.3.6.1.2.1.1.2.0"
+SYS_NAME = "1.3.6.1.2.1.1.5.0"
+_GET, _GET_NEXT, _RESPONSE = 0xA0, 0xA1, 0xA2
+
+
+class BerError(ValueError):
+    """Malformed or oversized BER input."""
+
+
+@dataclass(frozen=True, slots=True)
+class SnmpRequest:
+    """A decoded GetRequest/GetNextRequest."""
+
+    version: int
+    community: bytes
+    pdu_type: int
+    request_id: int
+    oids: list[str]
+
+
+def _read_tlv(data: bytes, pos: int) -> tuple[int, int, int]:
+    """(tag, start of value, end of value) of the TLV at ``pos``."""
+    if pos + 2 > len(data):
+        raise BerError("truncated")
+    tag, first = data[pos], data[pos + 1]
+    pos += 2
+    if first < 0x80:
+        length = first
+    elif first in (0x81, 0x82):
+        count = first - 0x80
+        if pos + count > len(data):
+            raise BerError("truncated length")
+        length = int.from_bytes(data[pos : pos + count], "big")
+        pos += count
+    else:
+        raise BerError("unsupported length form")
+    if pos + length > len(data):
+        raise BerError("value past the end")
+    return tag, pos, pos + length
+
+
+def _int(data: bytes, start: int, end: int) -> int:
+    if end - start > 8 or end == start:
+        raise BerError("integer size")
+    return int.from_bytes(data[start:end], "big", signed=True)
+
+
+def decode_oid(raw: bytes) -> str:
+    """Dotted text of a BER-encoded OBJECT IDENTIFIER value."""
+    if not raw or len(raw) > 64:
+        raise BerError("oid size")
+    parts = [min(raw[0] // 40, 2), raw[0] - 40 * min(raw[0] // 40, 2)]
+    value = 0
+    for byte in raw[1:]:
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            parts.append(value)
+            value = 0
+    return ".".join(str(p) for p in parts)
+
+
+def encode_oid(text: str) -> bytes:
+    """BER value bytes of a dotted OBJECT IDENTIFIER."""
+    numbers = [int(p) for p in text.strip(".").split(".")]
+    out = bytearray([numbers[0] * 40 + numbers[1]])
+    for number in numbers[2:]:
+        chunk = [number & 0x7F]
+        number >>= 7
+        while number:
+            chunk.append(0x80 | (number & 0x7F))
+            number >>= 7
+        out.extend(reversed(chunk))
+    return bytes(out)
+
+
+def parse_request(data: bytes) -> SnmpRequest:
+    """Decode a v1/v2c GetRequest or GetNextRequest; raises BerError on anything else."""
+    if len(data) > MAX_DATAGRAM:
+        raise BerError("datagram too large")
+    tag, start, _end = _read_tlv(data, 0)
+    if tag != 0x30:
+        raise BerError("not a sequence")
+    tag, v_start, v_end = _read_tlv(data, start)
+    if tag != 0x02:
+        raise BerError("no version")
+    version = _int(data, v_start, v_end)
+    tag, c_start, c_end = _read_tlv(data, v_end)
+    if tag != 0x04 or version not in (0, 1):
+        raise BerError("no community or unsupported version")
+    community = data[c_start:c_end]
+    pdu_type, p_start, p_end = _read_tlv(data, c_end)
+    if pdu_type not in (_GET, _GET_NEXT):
+        raise BerError("unsupported PDU")
+    tag, r_start, r_end = _read_tlv(data, p_start)
+    request_id = _int(data, r_start, r_end)
+    _, _, e_end = _read_tlv(data, r_end)  # error-status
+    _, _, i_end = _read_tlv(data, e_end)  # error-index
+    tag, b_start, b_end = _read_tlv(data, i_end)
+    if tag != 0x30 or b_end > p_end:
+        raise BerError("no varbind list")
+    oids: list[str] = []
+    pos = b_start
+    while pos < b_end:
+        if len(oids) >= MAX_BINDINGS:
+            raise BerError("too many bindings")
+        tag, vb_start, vb_end = _read_tlv(data, pos)
+        if tag != 0x30:
+            raise BerError("bad varbind")
+        tag, o_start, o_end = _read_tlv(data, vb_start)
+        if tag != 0x06:
+            raise BerError("bad oid")
+        oids.append(decode_oid(data[o_start:o_end]))
+        pos = vb_end
+    return SnmpRequest(version, community, pdu_type, request_id, oids)
+
+
+def _tlv(tag: int, value: bytes) -> bytes:
+    length = len(value)
+    if length < 0x80:
+        head = bytes([length])
+    elif length < 0x100:
+        head = bytes([0x81, length])
+    else:
+        head = bytes([0x82]) + length.to_bytes(2, "big")
+    return bytes([tag]) + head + value
+
+
+def _integer(value: int) -> bytes:
+    size = max(1, (value.bit_length() + 8) // 8)
+    return _tlv(0x02, value.to_bytes(size, "big", signed=True))
+
+
+def mib_for(device: Device, sys_descr: bytes | None = None) -> dict[str, tuple[str, bytes]]:
+    """The device's MIB: OID -> (type, encoded value) with type 'string' or 'oid'."""
+    family, model = device.persona.family, device.model.name
+    mib: dict[str, tuple[str, bytes]] = {}
+    if family == "hikvision":
+        descr, object_id = model, "1.3.6.1.4.1.39165.1.1"
+        mib["1.3.6.1.4.1.39165.1.1.0"] = ("string", model.encode())
+        mib["1.3.6.1.4.1.39165.1.3.0"] = ("string", f"{device.firmware} build {device.build}".encode())
+    elif family == "dahua":
+        descr, object_id = model.replace("DHI-", "DH-", 1), "1.3.6.1.4.1.1004849.3.2.10"
+    elif family == "huawei":
+        object_id = device.string("sysobjectid", "1.3.6.1.4.1.2011")
+        if device.string("vrp"):
+            descr = (
+                "Huawei Versatile Routing Platform Software\r\nVRP (R) software, "
+                f"Version {device.string('vrp')} ({model} {device.firmware}) "
+                "Copyright (C) 2011-2012 HUAWEI TECH CO., LTD"
+            )
+        else:
+            descr = f"Huawei {model}"
+    else:
+        descr, object_id = model, "1.3.6.1.4.1.8072.3.2.10"
+    mib[SYS_DESCR] = ("string", sys_descr if sys_descr is not None else descr.encode())
+    mib[SYS_OBJECT_ID] = ("oid", encode_oid(object_id))
+    mib[SYS_NAME] = ("string", model.encode())
+    return mib
+
+
+def _oid_key(oid: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in oid.split(".") if p.isdigit())
+
+
+def answer(data: bytes, mib: dict[str, tuple[str, bytes]]) -> bytes | None:
+    """The GetResponse datagram, or None (wrong community, malformed, unsupported)."""
+    try:
+        request = parse_request(data)
+    except (BerError, ValueError):
+        return None
+    if request.community != COMMUNITY:
+        return None
+    ordered = sorted(mib, key=_oid_key)
+    bindings = b""
+    error_status = error_index = 0
+    for position, oid in enumerate(request.oids, start=1):
+        target = oid
+        if request.pdu_type == _GET_NEXT:
+            later = [o for o in ordered if _oid_key(o) > _oid_key(oid)]
+            target = later[0] if later else ""
+        entry = mib.get(target)
+        if entry is None:
+            if request.version == 0:
+                error_status, error_index = 2, position  # noSuchName
+                value = _tlv(0x05, b"")
+            else:
+                value = _tlv(0x82 if request.pdu_type == _GET_NEXT else 0x80, b"")  # endOfMibView / noSuchObject
+            target = target or oid
+        else:
+            kind, raw = entry
+            value = _tlv(0x06 if kind == "oid" else 0x04, raw)
+        bindings += _tlv(0x30, _tlv(0x06, encode_oid(target)) + value)
+    pdu = _integer(request.request_id) + _integer(error_status) + _integer(error_index) + _tlv(0x30, bindings)
+    message = _integer(request.version) + _tlv(0x04, request.community) + _tlv(_RESPONSE, pdu)
+    return _tlv(0x30, message)
