@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 findings (device commands), 2 usage or data error (one 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import sys
@@ -19,6 +20,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from covered.collect import import_file, parse_mapping
+from covered.collect.probes import Credentials
+from covered.collect.scan_job import PlannedScan, device_rows, plan_scan, resume_scan, run_planned
+from covered.collect.scanner import ScanOptions, ScanProgress
+from covered.collect.targets import Scope, parse_ports
 from covered.errors import CoveredError, UsageError
 from covered.identify.observations import ObservationReader, group_by_device, observations_from_flags
 from covered.model import Attribution
@@ -33,6 +38,7 @@ from covered.report.registry_views import (
     json_lines,
     record_view,
 )
+from covered.store import HostRecord, Store, open_store
 
 __all__ = ["app", "main"]
 
@@ -465,30 +471,231 @@ def import_(
     raise typer.Exit(code)
 
 
+# --- active scanning -------------------------------------------------------------------------------
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option("--db", envvar="COVERED_DB", help="SQLite file or database URL (default: covered.db)."),
+]
+
+
+def _credentials(username: str | None) -> Credentials | None:
+    if username is None:
+        return None
+    password = os.environ.get("COVERED_DEVICE_PASSWORD")
+    if password is None:
+        if not sys.stdin.isatty():
+            raise UsageError(
+                "--username", "set COVERED_DEVICE_PASSWORD (the password is never taken on the command line)"
+            )
+        import getpass
+
+        password = getpass.getpass(f"password for {username}: ")
+    return Credentials(username, password)
+
+
+def _scan_rows(store: Store, scan_id: int) -> tuple[list[Attribution], list[dict[str, Any]]]:
+    attributions, rows = [], []
+    for attribution, facts in device_rows(store, scan_id):
+        attributions.append(attribution)
+        rows.append({"scan_id": scan_id, **facts, **attribution_row(attribution)})
+    return attributions, rows
+
+
 @app.command()
-def demo() -> None:
-    """The main job on embedded defaults: check the registry and print the ban directory's overview."""
+def scan(
+    targets: Annotated[
+        list[str] | None, typer.Argument(help="CIDRs, ranges (10.0.0.1-50), addresses or host names.")
+    ] = None,
+    targets_file: Annotated[
+        Path | None, typer.Option("--targets-file", help="File with one target per line (# comments).")
+    ] = None,
+    ports: Annotated[
+        str | None,
+        typer.Option("--ports", help="Ports, e.g. '80,443,161/udp' or 'T:80,554,U:3702' (default: camera set)."),
+    ] = None,
+    rate: Annotated[
+        float | None, typer.Option("--rate", min=1, max=100_000, help="Packets per second, all hosts (default 300).")
+    ] = None,
+    host_rate: Annotated[
+        float | None, typer.Option("--host-rate", min=1, max=10_000, help="Packets per second per host (default 20).")
+    ] = None,
+    concurrency: Annotated[
+        int | None, typer.Option("--concurrency", min=1, max=4096, help="Hosts probed at once (default 64).")
+    ] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.2, max=60, help="Connect/read timeout, seconds.")] = 2.0,
+    community: Annotated[str, typer.Option("--community", help="SNMP v2c community.")] = "public",
+    username: Annotated[
+        str | None,
+        typer.Option(
+            "--username",
+            help="Device user for ISAPI/magicBox/ONVIF; password from COVERED_DEVICE_PASSWORD or a prompt.",
+        ),
+    ] = None,
+    scope: Annotated[Path | None, typer.Option("--scope", help="YAML with allow/deny CIDR lists.")] = None,
+    allow_public: Annotated[bool, typer.Option("--allow-public", help="Allow public address space.")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue the latest unfinished scan.")] = False,
+    resume_id: Annotated[int | None, typer.Option("--resume-id", help="Continue this unfinished scan.")] = None,
+    db: DbOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+    output: OutputOpt = None,
+) -> None:
+    """Probe hosts safely (rate-limited, non-intrusive, in scope) and attribute each device. Exit 1 if restricted."""
+    fmt = _format(as_json, as_csv)
+    registry = _registry()
+    store = open_store(db)
+    credentials = _credentials(username)
+    if resume or resume_id is not None:
+        if targets or targets_file:
+            raise UsageError("--resume", "a resumed scan keeps its own targets; give none")
+        planned = resume_scan(store, resume_id, credentials)
+        options = planned.options
+        options = dataclasses.replace(
+            options,
+            rate=rate if rate is not None else options.rate,
+            per_host_rate=host_rate if host_rate is not None else options.per_host_rate,
+            concurrency=concurrency if concurrency is not None else options.concurrency,
+        )
+        planned = dataclasses.replace(planned, options=options)
+    else:
+        if not targets and targets_file is None:
+            raise UsageError("TARGETS", "give targets (CIDR, range, address, host name) or --targets-file")
+        from covered.collect.probes import Limits
+
+        options = ScanOptions(
+            ports=parse_ports(ports),
+            rate=rate or 300.0,
+            per_host_rate=host_rate or 20.0,
+            concurrency=concurrency or 64,
+            limits=Limits(connect_timeout=timeout, read_timeout=timeout * 1.5, request_deadline=timeout * 4),
+            community=community,
+            credentials=credentials,
+        )
+        planned = plan_scan(store, targets or [], targets_file, Scope.load(scope, allow_public), options)
+        for address, reason in planned.skipped[:20]:
+            _err.print(f"[yellow]skipped:[/] {escape(address)}: {escape(reason)}")
+        if len(planned.skipped) > 20:
+            _err.print(f"[yellow]skipped:[/] {len(planned.skipped) - 20} more addresses outside scope")
+    _err.print(
+        f"scan {planned.scan_id}: {len(planned.pending)} hosts to probe, "
+        f"{planned.options.rate:.0f} packets/s overall, {planned.options.per_host_rate:.0f}/s per host"
+    )
+    status = _run_with_progress(store, registry, planned, quiet)
+    attributions, rows = _scan_rows(store, planned.scan_id)
+    if fmt == "json":
+        _emit(json_lines(rows), output)
+    elif fmt == "csv":
+        _emit(attributions_csv(attributions), output)
+    else:
+        _print_table(attributions_table(attributions, f"scan {planned.scan_id}: {len(attributions)} devices"), output)
+    if status == "interrupted":
+        _err.print(f"covered: interrupted; resume with `covered scan --resume-id {planned.scan_id}`")
+        raise typer.Exit(3)
+    raise typer.Exit(1 if any(a.restricted for a in attributions) else 0)
+
+
+def _run_with_progress(store: Store, registry: Registry, planned: PlannedScan, quiet: bool) -> str:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    if quiet or not _err.is_terminal:
+        return run_planned(store, registry.identifier, planned)
+    columns = (
+        TextColumn("scan"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("hosts"),
+        TextColumn(
+            "{task.fields[devices]} devices, [red]{task.fields[restricted]} restricted[/], "
+            "{task.fields[rate]:.1f} hosts/s"
+        ),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=_err, transient=False) as bar:
+        task = bar.add_task("scan", total=len(planned.pending), devices=0, restricted=0, rate=0.0)
+        import time
+
+        started = time.monotonic()
+
+        def update(progress: ScanProgress, _record: HostRecord) -> None:
+            elapsed = max(time.monotonic() - started, 1e-6)
+            bar.update(
+                task,
+                completed=progress.done,
+                devices=progress.devices,
+                restricted=progress.restricted,
+                rate=progress.done / elapsed,
+            )
+
+        return run_planned(store, registry.identifier, planned, update)
+
+
+@app.command()
+def sim(
+    size: Annotated[int, typer.Option("--size", min=10, max=5000, help="Number of emulated devices.")] = 100,
+    seed: Annotated[int, typer.Option("--seed", help="Seed: same size and seed, same fleet.")] = 7,
+    base: Annotated[str, typer.Option("--base", help="First loopback address (127.0.0.0/8 only).")] = "127.20.0.1",
+    duration: Annotated[
+        float | None, typer.Option("--duration", min=1, help="Stop after this many seconds (default: until SIGTERM).")
+    ] = None,
+    truth: Annotated[Path | None, typer.Option("--truth", help="Write the ground truth here (JSON Lines).")] = None,
+) -> None:
+    """Start emulated cameras, NVRs and routers on loopback addresses (for tests, demos and benchmarks)."""
+    from pydantic import ValidationError
+
+    from covered.sim import FleetSpec, run_fleet
+
+    try:
+        spec = FleetSpec(size=size, seed=seed, base=base)
+    except ValidationError as exc:
+        raise UsageError("--base", str(exc.errors()[0]["msg"]).removeprefix("Value error, ")) from None
+    _err.print(
+        f"simulating {size} devices from {base} (seed {seed}); device password for credentialed probes: "
+        f"{spec.username} / {spec.password}; stop with Ctrl-C or SIGTERM"
+    )
+    raise typer.Exit(run_fleet(spec, duration, truth))
+
+
+@app.command()
+def demo(
+    size: Annotated[int, typer.Option("--size", min=10, max=500, help="Emulated devices to scan.")] = 40,
+) -> None:
+    """The main job on embedded defaults: emulated devices, a safe scan into SQLite, and the ban directory."""
+    from covered.demo import run_demo
+
     registry = _registry()
     problems = check_registry(registry)
     if problems:
         for problem in problems:
             _err.print(f"covered: {escape(str(problem))}", soft_wrap=True)
         raise typer.Exit(2)
-    index = registry.event_index
-    events = index.select(EventQuery())
     _out.print(
         f"[bold]covered registry[/]: {len(registry.events)} events, {len(registry.facts)} facts, "
-        f"{len(registry.brands)} brands, {len(registry.rules)} rules; every quote checked verbatim against its source."
+        f"{len(registry.brands)} brands, {len(registry.rules)} rules, {len(registry.signatures)} signatures; "
+        "every quote checked verbatim against its source, every signature against its examples."
     )
-    for field in ("country", "vendor", "action"):
-        table = Table(title=f"Events by {field}")
-        table.add_column(field)
-        table.add_column("events", justify="right")
-        for key, n in index.count_by(events, field)[:12]:
-            table.add_row(escape(key), str(n))
-        _out.print(table)
     _out.print(
-        "Next: `covered bans --country GB`, `covered timeline --actor gb-government`, `covered search 'supermarket'`."
+        f"Starting {size} emulated cameras, recorders and routers on loopback and scanning them "
+        "(default rates: 300 packets/s, 20 per host)..."
+    )
+    result = run_demo(registry, size=size)
+    _out.print(attributions_table(result.attributions, f"{len(result.attributions)} devices found"))
+    _out.print(f"Scan took {result.seconds:.1f} s; against the simulator's ground truth: {result.score.summary()}.")
+    for line in result.score.wrong:
+        _out.print(f"  [yellow]not attributed as the truth says:[/] {escape(line)}")
+    _out.print(f"Observations and results are stored in {result.database}.")
+    index = registry.event_index
+    events = index.select(EventQuery())
+    table = Table(title="Ban directory: restriction events by country")
+    table.add_column("country")
+    table.add_column("events", justify="right")
+    for key, n in index.count_by(events, "country")[:10]:
+        table.add_row(escape(key), str(n))
+    _out.print(table)
+    _out.print(
+        "Next: `covered bans --country GB`, `covered timeline --actor gb-government`, "
+        "`covered search 'supermarket'`, `covered identify --http-server DNVRS-Webs`, `covered scan --help`."
     )
     _freshness_note(registry, [e.source for e in events])
 

@@ -277,7 +277,8 @@ def _x509_name(table: Any) -> str | None:
     if table is None:
         return None
     parts = [f"{labels.get(e.get('key'), e.get('key'))}={e.text}" for e in table.findall("elem") if e.text]
-    return ", ".join(parts) or None
+    # nmap lists the name in certificate order; RFC 4514 (what signatures read) is the reverse.
+    return ",".join(reversed(parts)) or None
 
 
 def _nmap(path: Path, result: ImportResult) -> None:

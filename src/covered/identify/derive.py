@@ -16,7 +16,6 @@ from collections.abc import Iterator
 
 import mmh3
 from cryptography import x509
-from cryptography.x509.oid import NameOID
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
@@ -27,26 +26,10 @@ __all__ = ["MAX_STRUCTURED", "derive", "favicon_hashes", "x509_name"]
 MAX_STRUCTURED = 65_536
 """Largest XML, JSON, PEM or icon (in characters) parsed; larger answers become an 'oversize' anomaly."""
 
-_NAME_ORDER = [
-    (NameOID.COUNTRY_NAME, "C"),
-    (NameOID.STATE_OR_PROVINCE_NAME, "ST"),
-    (NameOID.LOCALITY_NAME, "L"),
-    (NameOID.ORGANIZATION_NAME, "O"),
-    (NameOID.ORGANIZATIONAL_UNIT_NAME, "OU"),
-    (NameOID.COMMON_NAME, "CN"),
-    (NameOID.EMAIL_ADDRESS, "emailAddress"),
-]
-
 
 def x509_name(name: x509.Name) -> str:
-    """A certificate name as 'C=CN, ST=..., O=..., CN=...' in the certificate's own attribute order."""
-    labels = {oid: label for oid, label in _NAME_ORDER}
-    parts = []
-    for attribute in name:
-        label = labels.get(attribute.oid, attribute.oid.dotted_string)
-        value = attribute.value if isinstance(attribute.value, str) else attribute.value.decode("utf-8", "replace")
-        parts.append(f"{label}={value}")
-    return ", ".join(parts)
+    """A certificate name in RFC 4514 form ('CN=...,OU=...,O=...,C=CN'), as Recog and OpenSSL print it."""
+    return name.rfc4514_string()
 
 
 def favicon_hashes(data: bytes) -> tuple[str, str]:
@@ -156,10 +139,15 @@ def _dhip(observation: Observation) -> Iterator[Observation]:
     if start < 0:
         raise ValueError("no JSON object in DHIP reply")
     document = json.loads(observation.value[start:])
-    params = document.get("params", {}) if isinstance(document, dict) else {}
+    if not isinstance(document, dict):
+        raise ValueError("DHIP reply is not a JSON object")
+    params = document.get("params", {})
     info = params.get("deviceInfo", {}) if isinstance(params, dict) else {}
-    if isinstance(info, dict) and isinstance(info.get("Mac"), str):
-        yield _derived(observation, Channel.MAC, "address", info["Mac"])
+    # The MAC sits at the top level of client.notifyDevInfo (device-protocols.md §4.1); some firmware repeats it.
+    for mac in (document.get("mac"), info.get("Mac") if isinstance(info, dict) else None):
+        if isinstance(mac, str) and mac:
+            yield _derived(observation, Channel.MAC, "address", mac)
+            return
 
 
 _PARSERS = {

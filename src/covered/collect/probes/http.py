@@ -1,0 +1,109 @@
+"""HTTP and HTTPS: Server, WWW-Authenticate, Location, title, body markers and the favicon, read within bounds."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import html
+import re
+
+import httpx
+
+from covered.collect.probes.base import ProbeContext, decode_text
+from covered.model import Channel
+
+__all__ = ["HttpProbe", "fetch", "url_for"]
+
+_TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
+MAX_BODY_OBSERVATION = 16_384
+"""Characters of a page body kept as an observation (signatures look for markers near the top)."""
+
+
+def url_for(address: str, port: int, path: str, tls: bool) -> str:
+    """URL for an address (IPv6 in brackets)."""
+    host = f"[{address}]" if ":" in address else address
+    return f"{'https' if tls else 'http'}://{host}:{port}{path}"
+
+
+async def fetch(
+    ctx: ProbeContext,
+    url: str,
+    limit: int,
+    auth: httpx.Auth | None = None,
+    method: str = "GET",
+    content: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, httpx.Headers, bytes, bool]:
+    """(status, headers, body up to `limit` bytes, truncated) within the request deadline; raises on failure."""
+    await ctx.packet()
+    async with asyncio.timeout(ctx.limits.request_deadline):
+        request = ctx.http.build_request(
+            method, url, content=content, headers={"Accept-Encoding": "identity", **(headers or {})}
+        )
+        response = await ctx.http.send(request, stream=True, auth=auth, follow_redirects=False)
+        try:
+            body = bytearray()
+            truncated = False
+            async for chunk in response.aiter_raw():
+                body.extend(chunk)
+                if len(body) >= limit:
+                    truncated = True
+                    del body[limit:]
+                    break
+            return response.status_code, response.headers, bytes(body), truncated
+        finally:
+            await response.aclose()
+
+
+def describe_failure(exc: BaseException) -> tuple[str, str]:
+    """Anomaly field and text for an exception a device caused."""
+    if isinstance(exc, TimeoutError | httpx.TimeoutException):
+        return "timeout", "no complete answer in time"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "parse-error", f"malformed HTTP: {exc}"[:200]
+    if isinstance(exc, httpx.ConnectError | ConnectionError | OSError):
+        return "connection", f"{type(exc).__name__}: {exc}"[:200]
+    return "connection", f"{type(exc).__name__}: {exc}"[:200]
+
+
+class HttpProbe:
+    """GET / and /favicon.ico over HTTP or HTTPS, without credentials."""
+
+    name = "http"
+    channel = Channel.HTTP
+    transport = "tcp"
+    ports = (80, 8080, 443, 8443)
+    packets = 2
+    needs_credentials = False
+
+    async def probe(self, ctx: ProbeContext, port: int) -> None:
+        """Read the front page's headers, title and body, and the favicon."""
+        tls = port in (443, 8443)
+        try:
+            status, headers, body, truncated = await fetch(
+                ctx, url_for(ctx.address, port, "/", tls), ctx.limits.max_body
+            )
+        except (httpx.HTTPError, OSError, TimeoutError) as exc:
+            field, what = describe_failure(exc)
+            ctx.anomaly(field, what, port, self.name)
+            return
+        if truncated:
+            ctx.anomaly("oversize", f"body over {ctx.limits.max_body} bytes; the rest was not read", port, self.name)
+        for name, field in (("server", "server"), ("www-authenticate", "www-authenticate")):
+            for value in headers.get_list(name):
+                ctx.add(Channel.HTTP, field, value[:1024], port, self.name)
+        if 300 <= status < 400 and headers.get("location"):
+            ctx.add(Channel.HTTP, "location", headers["location"][:1024], port, self.name)
+        title = _TITLE.search(body)
+        if title is not None:
+            ctx.add(Channel.HTTP, "title", html.unescape(decode_text(title.group(1))).strip()[:512], port, self.name)
+        if body:
+            ctx.add(Channel.HTTP, "body", decode_text(body)[:MAX_BODY_OBSERVATION], port, self.name)
+        try:
+            status, headers, icon, truncated = await fetch(
+                ctx, url_for(ctx.address, port, "/favicon.ico", tls), ctx.limits.max_favicon
+            )
+        except (httpx.HTTPError, OSError, TimeoutError):
+            return
+        if status == 200 and icon and not truncated and icon.lstrip()[:1] != b"<":
+            ctx.add(Channel.FAVICON, "bytes", base64.b64encode(icon).decode("ascii"), port, self.name)

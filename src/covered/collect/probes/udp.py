@@ -1,0 +1,164 @@
+"""UDP discovery probes answered by unicast: ONVIF WS-Discovery, Hikvision SADP, Dahua DHIP and SNMP v2c."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import struct
+import uuid
+
+from defusedxml import ElementTree
+from defusedxml.common import DefusedXmlException
+
+from covered.collect.probes.base import ProbeContext, decode_text
+from covered.collect.snmp_ber import SYS_DESCR, SYS_OBJECT_ID, BerError, decode_response, encode_get
+from covered.model import Channel
+
+__all__ = ["DhipProbe", "SadpProbe", "SnmpProbe", "WsDiscoveryProbe", "exchange"]
+
+
+class _Receiver(asyncio.DatagramProtocol):
+    def __init__(self, future: asyncio.Future[bytes]) -> None:
+        self.future = future
+
+    def datagram_received(self, data: bytes, addr: tuple[str | int, ...]) -> None:
+        if not self.future.done():
+            self.future.set_result(data)
+
+    def error_received(self, exc: Exception) -> None:
+        if not self.future.done():
+            self.future.set_exception(exc)
+
+
+async def exchange(ctx: ProbeContext, port: int, payload: bytes) -> bytes | None:
+    """Send one datagram and wait for the first answer; None when the port is closed or nothing answers."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[bytes] = loop.create_future()
+    transport, _ = await loop.create_datagram_endpoint(lambda: _Receiver(future), remote_addr=(ctx.address, port))
+    try:
+        await ctx.packet()
+        transport.sendto(payload)
+        data = await asyncio.wait_for(future, ctx.limits.read_timeout)
+        return data[: ctx.limits.max_datagram]
+    except (TimeoutError, ConnectionRefusedError, OSError):
+        return None
+    finally:
+        transport.close()
+
+
+_PROBE = """<?xml version="1.0" encoding="utf-8"?>
+<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing">
+<s:Header><a:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/Probe</a:Action>
+<a:MessageID>urn:uuid:{id}</a:MessageID><a:To>urn:schemas-xmlsoap-org:ws:2005:04:discovery</a:To></s:Header>
+<s:Body><d:Probe xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery"><d:Types /><d:Scopes /></d:Probe></s:Body>
+</s:Envelope>"""
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+class WsDiscoveryProbe:
+    """ONVIF WS-Discovery Probe sent by unicast (device-protocols.md §1; the go2rtc probe form)."""
+
+    name = "ws-discovery"
+    channel = Channel.ONVIF
+    transport = "udp"
+    ports = (3702,)
+    packets = 1
+    needs_credentials = False
+
+    async def probe(self, ctx: ProbeContext, port: int) -> None:
+        """Record the Scopes and XAddrs of the ProbeMatch."""
+        data = await exchange(ctx, port, _PROBE.format(id=uuid.uuid4()).encode("utf-8"))
+        if data is None:
+            return
+        try:
+            root = ElementTree.fromstring(data, forbid_dtd=True)
+        except (DefusedXmlException, ElementTree.ParseError) as exc:
+            ctx.anomaly("parse-error", f"unsafe or malformed XML: {type(exc).__name__}", port, self.name)
+            return
+        for element in root.iter():
+            name = _local(element.tag)
+            if name in ("Scopes", "XAddrs") and element.text and element.text.strip():
+                ctx.add(Channel.ONVIF, name.lower(), " ".join(element.text.split())[:4096], port, self.name)
+
+
+class SadpProbe:
+    """Hikvision SADP 'inquiry' (the only type a discovery tool may send; device-protocols.md §3.1)."""
+
+    name = "sadp"
+    channel = Channel.SADP
+    transport = "udp"
+    ports = (37020,)
+    packets = 1
+    needs_credentials = False
+
+    async def probe(self, ctx: ProbeContext, port: int) -> None:
+        """Record the ProbeMatch XML as received (parsed safely later)."""
+        payload = (
+            f'<?xml version="1.0" encoding="utf-8"?><Probe><Uuid>{str(uuid.uuid4()).upper()}</Uuid>'
+            "<Types>inquiry</Types></Probe>"
+        )
+        data = await exchange(ctx, port, payload.encode("utf-8"))
+        if data is not None and data.strip():
+            ctx.add(Channel.SADP, "reply", decode_text(data), port, self.name)
+
+
+def dhip_probe() -> bytes:
+    """DHDiscover.search behind the 32-byte DHIP header (device-protocols.md §4.1, rroller's framing)."""
+    body = json.dumps({"method": "DHDiscover.search", "params": {"mac": "", "uni": 1}}).encode("utf-8")
+    return struct.pack("<I4sIIQQ", 0x20, b"DHIP", 0, 0, len(body), len(body)) + body
+
+
+class DhipProbe:
+    """Dahua DHIP discovery by unicast."""
+
+    name = "dhip"
+    channel = Channel.DHIP
+    transport = "udp"
+    ports = (37810,)
+    packets = 1
+    needs_credentials = False
+
+    async def probe(self, ctx: ProbeContext, port: int) -> None:
+        """Record the JSON part of the reply (header and trailing NULs stripped)."""
+        data = await exchange(ctx, port, dhip_probe())
+        if data is None:
+            return
+        start = data.find(b"{")
+        if start < 0:
+            ctx.anomaly("parse-error", "DHIP answer without JSON", port, self.name)
+            return
+        ctx.add(Channel.DHIP, "reply", decode_text(data[start:].rstrip(b"\x00\n\r ")), port, self.name)
+
+
+class SnmpProbe:
+    """SNMP v2c GetRequest for sysDescr and sysObjectID with the user's community (default 'public')."""
+
+    name = "snmp"
+    channel = Channel.SNMP
+    transport = "udp"
+    ports = (161,)
+    packets = 1
+    needs_credentials = False
+
+    async def probe(self, ctx: ProbeContext, port: int) -> None:
+        """Record sysDescr and sysObjectID."""
+        request_id = secrets.randbelow(2**31 - 1)
+        data = await exchange(ctx, port, encode_get(ctx.community, request_id, [SYS_DESCR, SYS_OBJECT_ID]))
+        if data is None:
+            return
+        try:
+            response = decode_response(data)
+        except BerError as exc:
+            ctx.anomaly("parse-error", f"malformed SNMP: {exc}", port, self.name)
+            return
+        if response.request_id != request_id:
+            ctx.anomaly("parse-error", "SNMP answer for another request", port, self.name)
+            return
+        if response.values.get(SYS_DESCR):
+            ctx.add(Channel.SNMP, "sysdescr", response.values[SYS_DESCR][:1024], port, self.name)
+        if response.values.get(SYS_OBJECT_ID):
+            ctx.add(Channel.SNMP, "sysobjectid", response.values[SYS_OBJECT_ID], port, self.name)

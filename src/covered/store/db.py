@@ -1,0 +1,216 @@
+"""The store: open a database by path or URL, and record scans host by host."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, func, insert, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from covered.errors import UsageError
+from covered.model import Attribution, Observation
+from covered.store.schema import Base, DeviceResultRow, ObservationRow, ScanHostRow, ScanRow
+
+__all__ = ["HostRecord", "Store", "database_url", "open_store"]
+
+DEFAULT_DB = "covered.db"
+"""SQLite file used when neither --db nor COVERED_DB is given (in the current directory)."""
+
+
+def database_url(value: str | Path | None) -> str:
+    """A SQLAlchemy URL from a path ('covered.db') or a URL ('postgresql+psycopg://...')."""
+    text = str(value or DEFAULT_DB)
+    if "://" in text:
+        try:
+            make_url(text)
+        except ArgumentError as exc:
+            raise UsageError("--db", f"not a database URL: {exc}") from None
+        return text
+    return f"sqlite:///{Path(text).expanduser()}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL keeps readers and the writer apart; a killed process loses nothing committed.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+@dataclass(frozen=True, slots=True)
+class HostRecord:
+    """What one probed host produced: its observations, services, attribution, or an error."""
+
+    address: str
+    observations: Sequence[Observation]
+    services: Sequence[str]
+    attribution: Attribution | None
+    mac: str | None = None
+    error: str | None = None
+
+
+class Store:
+    """Scans, hosts, observations and results in one database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def session(self) -> Session:
+        """A new ORM session."""
+        return self._sessions()
+
+    # --- scans -------------------------------------------------------------------------------
+    def create_scan(self, targets: Sequence[str], addresses: Iterable[str], parameters: dict[str, Any]) -> int:
+        """Record a new scan and its pending hosts; returns the scan id."""
+        addresses = list(dict.fromkeys(addresses))
+        with self.session() as session, session.begin():
+            scan = ScanRow(targets=list(targets), parameters=parameters, hosts_total=len(addresses))
+            session.add(scan)
+            session.flush()
+            session.execute(
+                insert(ScanHostRow),
+                [{"scan_id": scan.id, "address": a, "state": "pending"} for a in addresses],
+            )
+            return scan.id
+
+    def scan(self, scan_id: int) -> ScanRow:
+        """One scan; UsageError when it does not exist."""
+        with self.session() as session:
+            row = session.get(ScanRow, scan_id)
+        if row is None:
+            raise UsageError("--resume", f"no scan with id {scan_id}")
+        return row
+
+    def latest_unfinished(self) -> ScanRow | None:
+        """The newest scan that did not complete (for `--resume` without an id)."""
+        with self.session() as session:
+            return session.scalars(
+                select(ScanRow).where(ScanRow.status != "complete").order_by(ScanRow.id.desc()).limit(1)
+            ).first()
+
+    def pending(self, scan_id: int) -> list[str]:
+        """Addresses of the scan not yet probed, in insertion order."""
+        with self.session() as session:
+            return list(
+                session.scalars(
+                    select(ScanHostRow.address)
+                    .where(ScanHostRow.scan_id == scan_id, ScanHostRow.state == "pending")
+                    .order_by(ScanHostRow.id)
+                )
+            )
+
+    def progress(self, scan_id: int) -> tuple[int, int]:
+        """(hosts done, hosts total)."""
+        with self.session() as session:
+            done = (
+                session.scalar(
+                    select(func.count())
+                    .select_from(ScanHostRow)
+                    .where(ScanHostRow.scan_id == scan_id, ScanHostRow.state != "pending")
+                )
+                or 0
+            )
+            total = (
+                session.scalar(select(func.count()).select_from(ScanHostRow).where(ScanHostRow.scan_id == scan_id)) or 0
+            )
+        return done, total
+
+    def set_status(self, scan_id: int, status: str) -> None:
+        """Mark a scan running, interrupted, complete or failed."""
+        finished = dt.datetime.now(dt.UTC) if status in {"complete", "failed", "interrupted"} else None
+        with self.session() as session, session.begin():
+            session.execute(update(ScanRow).where(ScanRow.id == scan_id).values(status=status, finished_at=finished))
+
+    # --- hosts ---------------------------------------------------------------------------------
+    def record_host(self, scan_id: int, record: HostRecord) -> None:
+        """Store a host's observations and result and mark it done, all in one transaction."""
+        now = dt.datetime.now(dt.UTC)
+        with self.session() as session, session.begin():
+            if record.observations:
+                session.execute(
+                    insert(ObservationRow),
+                    [
+                        {
+                            "scan_id": scan_id,
+                            "device_key": o.device,
+                            "channel": o.channel.value,
+                            "field": o.field,
+                            "value": o.value,
+                            "target": o.target,
+                            "port": o.port,
+                            "observed_at": o.time,
+                            "collector": o.collector,
+                        }
+                        for o in record.observations
+                    ],
+                )
+            if record.observations or record.error:
+                attribution = record.attribution
+                session.add(
+                    DeviceResultRow(
+                        scan_id=scan_id,
+                        device_key=record.address,
+                        address=record.address,
+                        mac=record.mac,
+                        vendor=attribution.vendor if attribution else None,
+                        brand=attribution.brand if attribution else None,
+                        model=attribution.model if attribution else None,
+                        firmware=attribution.firmware if attribution else None,
+                        restricted=attribution.restricted if attribution else None,
+                        confidence=attribution.confidence.value if attribution and attribution.confidence else None,
+                        services=list(record.services),
+                        error=record.error,
+                        attribution=attribution.model_dump(mode="json") if attribution else {},
+                    )
+                )
+            session.execute(
+                update(ScanHostRow)
+                .where(ScanHostRow.scan_id == scan_id, ScanHostRow.address == record.address)
+                .values(
+                    state="error" if record.error and not record.observations else "done",
+                    error=record.error,
+                    finished_at=now,
+                )
+            )
+
+    def results(self, scan_id: int) -> list[DeviceResultRow]:
+        """Every device result of a scan, in address order of storage."""
+        with self.session() as session:
+            return list(
+                session.scalars(
+                    select(DeviceResultRow).where(DeviceResultRow.scan_id == scan_id).order_by(DeviceResultRow.id)
+                )
+            )
+
+    def observations(self, scan_id: int, device_key: str | None = None) -> list[ObservationRow]:
+        """Raw observations of a scan (optionally of one device)."""
+        query = select(ObservationRow).where(ObservationRow.scan_id == scan_id)
+        if device_key is not None:
+            query = query.where(ObservationRow.device_key == device_key)
+        with self.session() as session:
+            return list(session.scalars(query.order_by(ObservationRow.id)))
+
+
+def open_store(value: str | Path | None = None) -> Store:
+    """Open (creating if needed) the database at a path or URL."""
+    url = database_url(value)
+    try:
+        engine = create_engine(url)
+    except (ArgumentError, ImportError) as exc:
+        raise UsageError("--db", f"cannot open {url}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    try:
+        Base.metadata.create_all(engine)
+    except OperationalError as exc:
+        raise UsageError("--db", f"cannot open {url}: {exc.orig}") from None
+    return Store(engine)

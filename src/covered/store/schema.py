@@ -1,0 +1,96 @@
+"""Database tables (SQLAlchemy 2): scans, their hosts, observations as they arrive, and per-device results.
+
+SQLite by default (one file, WAL journal) and PostgreSQL by URL. Every host is written in one
+transaction (its observations, its result and its 'done' mark together), so a scan killed at any
+moment keeps exactly the hosts it reported as stored, and ``--resume`` picks up the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = ["Base", "DeviceResultRow", "ObservationRow", "ScanHostRow", "ScanRow"]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of covered's tables."""
+
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[str]: JSON}
+
+
+class ScanRow(Base):
+    """One run of `covered scan` (or one import)."""
+
+    __tablename__ = "scan"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="scan")
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    targets: Mapped[list[str]] = mapped_column(JSON, default=list)
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    hosts_total: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ScanHostRow(Base):
+    """A target address of a scan and whether it has been probed."""
+
+    __tablename__ = "scan_host"
+    __table_args__ = (UniqueConstraint("scan_id", "address"), Index("ix_scan_host_state", "scan_id", "state"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scan_id: Mapped[int] = mapped_column(ForeignKey("scan.id", ondelete="CASCADE"))
+    address: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    error: Mapped[str | None] = mapped_column(Text)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ObservationRow(Base):
+    """One thing a device said, stored as it arrived."""
+
+    __tablename__ = "observation"
+    __table_args__ = (Index("ix_observation_scan_device", "scan_id", "device_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scan_id: Mapped[int | None] = mapped_column(ForeignKey("scan.id", ondelete="CASCADE"))
+    device_key: Mapped[str] = mapped_column(String(256))
+    channel: Mapped[str] = mapped_column(String(16))
+    field: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str] = mapped_column(Text)
+    target: Mapped[str | None] = mapped_column(String(255))
+    port: Mapped[int | None] = mapped_column(Integer)
+    observed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    collector: Mapped[str | None] = mapped_column(String(255))
+
+
+class DeviceResultRow(Base):
+    """The attribution of one device in one scan, with its evidence chain as JSON."""
+
+    __tablename__ = "device_result"
+    __table_args__ = (UniqueConstraint("scan_id", "device_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scan_id: Mapped[int] = mapped_column(ForeignKey("scan.id", ondelete="CASCADE"))
+    device_key: Mapped[str] = mapped_column(String(256))
+    address: Mapped[str | None] = mapped_column(String(64))
+    mac: Mapped[str | None] = mapped_column(String(17))
+    vendor: Mapped[str | None] = mapped_column(String(64))
+    brand: Mapped[str | None] = mapped_column(String(64))
+    model: Mapped[str | None] = mapped_column(String(255))
+    firmware: Mapped[str | None] = mapped_column(String(255))
+    restricted: Mapped[bool | None] = mapped_column(Boolean)
+    confidence: Mapped[str | None] = mapped_column(String(8))
+    services: Mapped[list[str]] = mapped_column(JSON, default=list)
+    error: Mapped[str | None] = mapped_column(Text)
+    attribution: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
