@@ -114,7 +114,7 @@ def test_nmap_xml(tmp_path: Path) -> None:
     cam = result.devices["44:19:B6:AA:BB:CC"]
     fields = {(o.channel.value, o.field): o.value for o in cam}
     assert fields[("http", "server")] == "DNVRS-Webs"
-    assert fields[("tls", "subject")] == "CN=www.hikvision.com, O=HIKVISION"
+    assert fields[("tls", "subject")] == "O=HIKVISION,CN=www.hikvision.com"
     assert fields[("inventory", "hostname")] == "cam5.example"
     assert ("telnet", "banner") not in fields  # closed port ignored
     assert "192.0.2.6" in result.devices

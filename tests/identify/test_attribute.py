@@ -152,8 +152,8 @@ def test_generated_certificate_feeds_tls_signatures(registry: Registry) -> None:
     )
     pem = cert.public_bytes(serialization.Encoding.PEM).decode()
     derived = {(d.channel.value, d.field): d.value for d in derive(obs("tls", "pem", pem))}
-    assert derived[("tls", "subject")] == "C=CN, O=Example, CN=device"
-    assert derived[("tls", "issuer")] == "C=CN, O=Example, CN=device"
+    assert derived[("tls", "subject")] == "CN=device,O=Example,C=CN"
+    assert derived[("tls", "issuer")] == "CN=device,O=Example,C=CN"
 
 
 def test_favicon_bytes_are_hashed_shodan_style() -> None:
