@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 findings (device commands), 2 usage or data error (one 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import os
@@ -20,6 +21,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from covered.collect import import_file, parse_mapping
+from covered.collect.multicast import discover
 from covered.collect.probes import Credentials
 from covered.collect.scan_job import PlannedScan, device_rows, plan_scan, resume_scan, run_planned
 from covered.collect.scanner import ScanOptions, ScanProgress
@@ -532,6 +534,14 @@ def scan(
             help="Device user for ISAPI/magicBox/ONVIF; password from COVERED_DEVICE_PASSWORD or a prompt.",
         ),
     ] = None,
+    multicast: Annotated[
+        str | None,
+        typer.Option(
+            "--multicast",
+            metavar="INTERFACE_ADDRESS",
+            help="Also discover by multicast (WS-Discovery, SSDP, SADP, DHIP; TTL 1) from this interface.",
+        ),
+    ] = None,
     scope: Annotated[Path | None, typer.Option("--scope", help="YAML with allow/deny CIDR lists.")] = None,
     allow_public: Annotated[bool, typer.Option("--allow-public", help="Allow public address space.")] = False,
     resume: Annotated[bool, typer.Option("--resume", help="Continue the latest unfinished scan.")] = False,
@@ -560,8 +570,17 @@ def scan(
         )
         planned = dataclasses.replace(planned, options=options)
     else:
+        scope_rules = Scope.load(scope, allow_public)
+        targets = list(targets or [])
+        if multicast is not None:
+            found = asyncio.run(discover(multicast, scope_rules))
+            _err.print(
+                f"multicast discovery from {escape(multicast)}: {len(found.hosts)} hosts answered in scope, "
+                f"{len(found.out_of_scope)} outside scope (not probed)"
+            )
+            targets.extend(found.hosts)
         if not targets and targets_file is None:
-            raise UsageError("TARGETS", "give targets (CIDR, range, address, host name) or --targets-file")
+            raise UsageError("TARGETS", "give targets (CIDR, range, address, host name), --targets-file or --multicast")
         from covered.collect.probes import Limits
 
         options = ScanOptions(
@@ -573,7 +592,7 @@ def scan(
             community=community,
             credentials=credentials,
         )
-        planned = plan_scan(store, targets or [], targets_file, Scope.load(scope, allow_public), options)
+        planned = plan_scan(store, targets, targets_file, scope_rules, options)
         for address, reason in planned.skipped[:20]:
             _err.print(f"[yellow]skipped:[/] {escape(address)}: {escape(reason)}")
         if len(planned.skipped) > 20:

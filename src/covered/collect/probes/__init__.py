@@ -5,6 +5,7 @@ from covered.collect.probes.base import Credentials, Limits, Probe, ProbeContext
 from covered.collect.probes.credentialed import DahuaCgiProbe, IsapiProbe, OnvifInfoProbe
 from covered.collect.probes.http import HttpProbe
 from covered.collect.probes.rtsp import RtspProbe
+from covered.collect.probes.ssdp import SsdpProbe
 from covered.collect.probes.tls import TlsProbe
 from covered.collect.probes.udp import DhipProbe, SadpProbe, SnmpProbe, WsDiscoveryProbe
 
@@ -19,6 +20,7 @@ PROBES: tuple[Probe, ...] = (
     SadpProbe(),
     DhipProbe(),
     SnmpProbe(),
+    SsdpProbe(),
 )
 """Probes run against every open port they apply to, without credentials."""
 

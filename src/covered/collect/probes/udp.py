@@ -15,7 +15,18 @@ from covered.collect.probes.base import ProbeContext, decode_text
 from covered.collect.snmp_ber import SYS_DESCR, SYS_OBJECT_ID, BerError, decode_response, encode_get
 from covered.model import Channel
 
-__all__ = ["DhipProbe", "SadpProbe", "SnmpProbe", "WsDiscoveryProbe", "exchange"]
+__all__ = [
+    "DhipProbe",
+    "SadpProbe",
+    "SnmpProbe",
+    "WsDiscoveryProbe",
+    "dhip_json",
+    "dhip_probe",
+    "exchange",
+    "sadp_inquiry",
+    "ws_discovery_fields",
+    "ws_discovery_probe",
+]
 
 
 class _Receiver(asyncio.DatagramProtocol):
@@ -59,6 +70,36 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+def ws_discovery_probe() -> bytes:
+    """A WS-Discovery Probe with a fresh message id."""
+    return _PROBE.format(id=uuid.uuid4()).encode()
+
+
+def sadp_inquiry() -> bytes:
+    """The SADP 'inquiry' probe, the only SADP type a discovery tool may send."""
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><Probe><Uuid>{str(uuid.uuid4()).upper()}</Uuid>'
+        "<Types>inquiry</Types></Probe>"
+    ).encode()
+
+
+def ws_discovery_fields(data: bytes) -> list[tuple[str, str]]:
+    """('scopes' | 'xaddrs', value) pairs of a ProbeMatch; raises on unsafe or malformed XML."""
+    root = ElementTree.fromstring(data, forbid_dtd=True)
+    out = []
+    for element in root.iter():
+        name = _local(element.tag)
+        if name in ("Scopes", "XAddrs") and element.text and element.text.strip():
+            out.append((name.lower(), " ".join(element.text.split())[:4096]))
+    return out
+
+
+def dhip_json(data: bytes) -> str | None:
+    """The JSON part of a DHIP answer (header and trailing NULs stripped); None when there is none."""
+    start = data.find(b"{")
+    return None if start < 0 else decode_text(data[start:].rstrip(b"\x00\n\r "))
+
+
 class WsDiscoveryProbe:
     """ONVIF WS-Discovery Probe sent by unicast (device-protocols.md §1; the go2rtc probe form)."""
 
@@ -71,18 +112,16 @@ class WsDiscoveryProbe:
 
     async def probe(self, ctx: ProbeContext, port: int) -> None:
         """Record the Scopes and XAddrs of the ProbeMatch."""
-        data = await exchange(ctx, port, _PROBE.format(id=uuid.uuid4()).encode("utf-8"))
+        data = await exchange(ctx, port, ws_discovery_probe())
         if data is None:
             return
         try:
-            root = ElementTree.fromstring(data, forbid_dtd=True)
+            fields = ws_discovery_fields(data)
         except (DefusedXmlException, ElementTree.ParseError) as exc:
             ctx.anomaly("parse-error", f"unsafe or malformed XML: {type(exc).__name__}", port, self.name)
             return
-        for element in root.iter():
-            name = _local(element.tag)
-            if name in ("Scopes", "XAddrs") and element.text and element.text.strip():
-                ctx.add(Channel.ONVIF, name.lower(), " ".join(element.text.split())[:4096], port, self.name)
+        for field_name, value in fields:
+            ctx.add(Channel.ONVIF, field_name, value, port, self.name)
 
 
 class SadpProbe:
@@ -97,11 +136,7 @@ class SadpProbe:
 
     async def probe(self, ctx: ProbeContext, port: int) -> None:
         """Record the ProbeMatch XML as received (parsed safely later)."""
-        payload = (
-            f'<?xml version="1.0" encoding="utf-8"?><Probe><Uuid>{str(uuid.uuid4()).upper()}</Uuid>'
-            "<Types>inquiry</Types></Probe>"
-        )
-        data = await exchange(ctx, port, payload.encode("utf-8"))
+        data = await exchange(ctx, port, sadp_inquiry())
         if data is not None and data.strip():
             ctx.add(Channel.SADP, "reply", decode_text(data), port, self.name)
 
@@ -127,11 +162,11 @@ class DhipProbe:
         data = await exchange(ctx, port, dhip_probe())
         if data is None:
             return
-        start = data.find(b"{")
-        if start < 0:
+        text = dhip_json(data)
+        if text is None:
             ctx.anomaly("parse-error", "DHIP answer without JSON", port, self.name)
             return
-        ctx.add(Channel.DHIP, "reply", decode_text(data[start:].rstrip(b"\x00\n\r ")), port, self.name)
+        ctx.add(Channel.DHIP, "reply", text, port, self.name)
 
 
 class SnmpProbe:
