@@ -15,10 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -28,6 +25,7 @@ from covered.collect.probes import Limits
 from covered.collect.scan_job import device_rows, plan_scan, run_planned
 from covered.collect.scanner import ScanOptions
 from covered.collect.targets import PortSpec, Scope
+from covered.demo import start_sim, stop_sim
 from covered.registry import load_registry
 from covered.sim.accuracy import Score, load_truth, score
 from covered.store import open_store
@@ -39,64 +37,6 @@ def _last_address(base: str, size: int) -> str:
     from covered.sim.plan import device_addresses
 
     return str(device_addresses(base, size)[-1])
-
-
-def start_fleet(size: int, seed: int, truth: Path) -> subprocess.Popen[bytes]:
-    """Start `covered sim` and wait until every device's first TCP service accepts."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "covered",
-            "sim",
-            "--size",
-            str(size),
-            "--seed",
-            str(seed),
-            "--base",
-            BASE,
-            "--duration",
-            "3600",
-            "--truth",
-            str(truth),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"simulator exited: {process.stderr.read().decode() if process.stderr else ''}")
-        if truth.exists():
-            rows = load_truth(truth)
-            probes = [
-                (a, int(s[0].split("/")[1]))
-                for a, r in rows.items()
-                for s in [[x for x in r["services"] if x.startswith("tcp/")]]
-                if s
-            ]
-            if probes and all(_accepts(a, p) for a, p in (probes[0], probes[-1])):
-                return process
-        time.sleep(0.5)
-    process.kill()
-    raise RuntimeError("simulator did not come up within 600 s")
-
-
-def _accepts(address: str, port: int) -> bool:
-    try:
-        with socket.create_connection((address, port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def stop_fleet(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM, then wait."""
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(60)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 def run_covered(size: int, truth_path: Path, rate: float, host_rate: float, workdir: Path) -> tuple[float, Score]:
@@ -190,12 +130,12 @@ def main() -> None:
         workdir = Path(tmp)
         for size in args.sizes:
             truth = workdir / f"truth-{size}.jsonl"
-            fleet = start_fleet(size, args.seed, truth)
+            fleet, _ = start_sim(size, args.seed, BASE, truth, duration=7200)
             try:
                 covered_time, covered_score = run_covered(size, truth, args.rate, args.host_rate, workdir)
                 nmap_result = run_nmap(nmap, size, truth, workdir) if nmap else None
             finally:
-                stop_fleet(fleet)
+                stop_sim(fleet)
             rows.append((size, covered_time, covered_score, nmap_result))
     print(
         f"covered: --rate {args.rate:.0f} --host-rate {args.host_rate:.0f} (defaults 300 and 20); "

@@ -382,7 +382,10 @@ def identify(
     """Attribute devices to vendor, brand and OEM from what they said, with the evidence chain. Exit 1 if restricted."""
     fmt = _format(as_json, as_csv)
     registry = _registry()
-    flags = dict(
+    for option, path in (("--favicon", favicon), ("--cert", cert)):
+        if path is not None and not path.is_file():
+            raise UsageError(option, f"{path} not found")
+    single = observations_from_flags(
         mac=mac,
         http_server=http_server,
         realm=realm,
@@ -394,14 +397,10 @@ def identify(
         snmp_sysobjectid=snmp_sysobjectid,
         banner=banner,
     )
-    given = {k: v for k, v in flags.items() if v is not None}
-    if observations is not None and given:
+    if observations is not None and single:
         raise UsageError("--observations", "give either --observations or single values, not both")
-    if observations is None and not given:
+    if observations is None and not single:
         raise UsageError("--observations", "give --observations FILE (or -) or at least one value such as --mac")
-    for option, path in (("--favicon", favicon), ("--cert", cert)):
-        if path is not None and not path.is_file():
-            raise UsageError(option, f"{path} not found")
     if observations is not None:
         reader = ObservationReader(name=observations)
         if observations == "-":
@@ -414,20 +413,7 @@ def identify(
                 devices = group_by_device(reader.read(handle))
         _print_warnings(observations, reader.warnings)
     else:
-        devices = {
-            "cli": observations_from_flags(
-                mac=mac,
-                http_server=http_server,
-                realm=realm,
-                title=title,
-                favicon=favicon,
-                favicon_hash=favicon_hash,
-                cert=cert,
-                onvif_scopes=onvif_scopes,
-                snmp_sysobjectid=snmp_sysobjectid,
-                banner=banner,
-            )
-        }
+        devices = {"cli": single}
         evidence = evidence or fmt == "table"
     identifier = registry.identifier
     attributions = [identifier.attribute(key, items) for key, items in devices.items()]

@@ -20,7 +20,7 @@ from covered.registry import Registry
 from covered.sim.accuracy import Score, load_truth, score
 from covered.store import open_store
 
-__all__ = ["DemoResult", "run_demo"]
+__all__ = ["DemoResult", "run_demo", "start_sim", "stop_sim"]
 
 DEMO_BASE = "127.77.0.1"
 DEMO_SIZE = 40
@@ -67,10 +67,10 @@ def _wait_ready(process: subprocess.Popen[bytes], truth: Path, deadline: float) 
     raise RuntimeError("the device simulator did not come up in time")
 
 
-def run_demo(registry: Registry, workdir: Path | None = None, size: int = DEMO_SIZE, seed: int = 7) -> DemoResult:
-    """Start a fleet, scan it with the default (safe) rates, and score the result against the truth."""
-    folder = Path(workdir or tempfile.mkdtemp(prefix="covered-demo-"))
-    truth_path = folder / "truth.jsonl"
+def start_sim(
+    size: int, seed: int, base: str, truth_path: Path, duration: float = 900, ready_within: float = 600
+) -> tuple[subprocess.Popen[bytes], dict[str, dict[str, object]]]:
+    """Start `covered sim` in a child process and wait until it serves; returns it and its ground truth."""
     process = subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments, loopback addresses only
         [
             sys.executable,
@@ -82,9 +82,9 @@ def run_demo(registry: Registry, workdir: Path | None = None, size: int = DEMO_S
             "--seed",
             str(seed),
             "--base",
-            DEMO_BASE,
+            base,
             "--duration",
-            "900",
+            str(duration),
             "--truth",
             str(truth_path),
         ],
@@ -92,7 +92,26 @@ def run_demo(registry: Registry, workdir: Path | None = None, size: int = DEMO_S
         stderr=subprocess.DEVNULL,
     )
     try:
-        truth = _wait_ready(process, truth_path, time.monotonic() + 60)
+        return process, _wait_ready(process, truth_path, time.monotonic() + ready_within)
+    except BaseException:
+        stop_sim(process)
+        raise
+
+
+def stop_sim(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the simulator and wait for it (kill after 30 s)."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def run_demo(registry: Registry, workdir: Path | None = None, size: int = DEMO_SIZE, seed: int = 7) -> DemoResult:
+    """Start a fleet, scan it with the default (safe) rates, and score the result against the truth."""
+    folder = Path(workdir or tempfile.mkdtemp(prefix="covered-demo-"))
+    process, truth = start_sim(size, seed, DEMO_BASE, folder / "truth.jsonl", ready_within=60)
+    try:
         store = open_store(folder / "covered.db")
         addresses = list(truth)
         started = time.perf_counter()
@@ -101,11 +120,7 @@ def run_demo(registry: Registry, workdir: Path | None = None, size: int = DEMO_S
         seconds = time.perf_counter() - started
         rows = device_rows(store, planned.scan_id)
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_sim(process)
     attributions = [a for a, _ in rows]
     found = [(str(facts["address"]), a.restricted, a.vendor) for a, facts in rows]
     return DemoResult(folder / "covered.db", attributions, score(truth, found), seconds)

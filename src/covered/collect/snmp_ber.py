@@ -38,13 +38,15 @@ def _length(n: int) -> bytes:
     return bytes([0x80 | len(body)]) + body
 
 
-def _tlv(tag: int, value: bytes) -> bytes:
+def tlv(tag: int, value: bytes) -> bytes:
+    """One BER tag-length-value."""
     return bytes([tag]) + _length(len(value)) + value
 
 
-def _integer(value: int) -> bytes:
+def integer(value: int) -> bytes:
+    """A BER INTEGER."""
     length = max(1, (value.bit_length() + 8) // 8)
-    return _tlv(_INTEGER, value.to_bytes(length, "big", signed=True))
+    return tlv(_INTEGER, value.to_bytes(length, "big", signed=True))
 
 
 def encode_oid(oid: str) -> bytes:
@@ -82,9 +84,9 @@ def decode_oid(content: bytes) -> str:
 
 def encode_get(community: str, request_id: int, oids: list[str]) -> bytes:
     """An SNMP v2c GetRequest message."""
-    varbinds = b"".join(_tlv(_SEQUENCE, _tlv(_OID, encode_oid(o)) + _tlv(_NULL, b"")) for o in oids)
-    pdu = _tlv(_GET_REQUEST, _integer(request_id) + _integer(0) + _integer(0) + _tlv(_SEQUENCE, varbinds))
-    return _tlv(_SEQUENCE, _integer(1) + _tlv(_OCTETS, community.encode("utf-8")) + pdu)
+    varbinds = b"".join(tlv(_SEQUENCE, tlv(_OID, encode_oid(o)) + tlv(_NULL, b"")) for o in oids)
+    pdu = tlv(_GET_REQUEST, integer(request_id) + integer(0) + integer(0) + tlv(_SEQUENCE, varbinds))
+    return tlv(_SEQUENCE, integer(1) + tlv(_OCTETS, community.encode("utf-8")) + pdu)
 
 
 def _read(data: bytes, offset: int) -> tuple[int, bytes, int]:

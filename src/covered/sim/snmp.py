@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from covered.collect.snmp_ber import BerError, decode_oid, encode_oid, integer, tlv
 from covered.sim.plan import Device
 
 __all__ = ["BerError", "answer", "decode_oid", "encode_oid", "mib_for", "parse_request"]
@@ -24,10 +25,6 @@ SYS_NAME = "1.3.6.1.2.1.1.5.0"
 _GET, _GET_NEXT, _RESPONSE = 0xA0, 0xA1, 0xA2
 
 
-class BerError(ValueError):
-    """Malformed or oversized BER input."""
-
-
 @dataclass(frozen=True, slots=True)
 class SnmpRequest:
     """A decoded GetRequest/GetNextRequest."""
@@ -39,7 +36,7 @@ class SnmpRequest:
     oids: list[str]
 
 
-def _read_tlv(data: bytes, pos: int) -> tuple[int, int, int]:
+def _readtlv(data: bytes, pos: int) -> tuple[int, int, int]:
     """(tag, start of value, end of value) of the TLV at ``pos``."""
     if pos + 2 > len(data):
         raise BerError("truncated")
@@ -66,57 +63,29 @@ def _int(data: bytes, start: int, end: int) -> int:
     return int.from_bytes(data[start:end], "big", signed=True)
 
 
-def decode_oid(raw: bytes) -> str:
-    """Dotted text of a BER-encoded OBJECT IDENTIFIER value."""
-    if not raw or len(raw) > 64:
-        raise BerError("oid size")
-    parts = [min(raw[0] // 40, 2), raw[0] - 40 * min(raw[0] // 40, 2)]
-    value = 0
-    for byte in raw[1:]:
-        value = (value << 7) | (byte & 0x7F)
-        if not byte & 0x80:
-            parts.append(value)
-            value = 0
-    return ".".join(str(p) for p in parts)
-
-
-def encode_oid(text: str) -> bytes:
-    """BER value bytes of a dotted OBJECT IDENTIFIER."""
-    numbers = [int(p) for p in text.strip(".").split(".")]
-    out = bytearray([numbers[0] * 40 + numbers[1]])
-    for number in numbers[2:]:
-        chunk = [number & 0x7F]
-        number >>= 7
-        while number:
-            chunk.append(0x80 | (number & 0x7F))
-            number >>= 7
-        out.extend(reversed(chunk))
-    return bytes(out)
-
-
 def parse_request(data: bytes) -> SnmpRequest:
     """Decode a v1/v2c GetRequest or GetNextRequest; raises BerError on anything else."""
     if len(data) > MAX_DATAGRAM:
         raise BerError("datagram too large")
-    tag, start, _end = _read_tlv(data, 0)
+    tag, start, _end = _readtlv(data, 0)
     if tag != 0x30:
         raise BerError("not a sequence")
-    tag, v_start, v_end = _read_tlv(data, start)
+    tag, v_start, v_end = _readtlv(data, start)
     if tag != 0x02:
         raise BerError("no version")
     version = _int(data, v_start, v_end)
-    tag, c_start, c_end = _read_tlv(data, v_end)
+    tag, c_start, c_end = _readtlv(data, v_end)
     if tag != 0x04 or version not in (0, 1):
         raise BerError("no community or unsupported version")
     community = data[c_start:c_end]
-    pdu_type, p_start, p_end = _read_tlv(data, c_end)
+    pdu_type, p_start, p_end = _readtlv(data, c_end)
     if pdu_type not in (_GET, _GET_NEXT):
         raise BerError("unsupported PDU")
-    tag, r_start, r_end = _read_tlv(data, p_start)
+    tag, r_start, r_end = _readtlv(data, p_start)
     request_id = _int(data, r_start, r_end)
-    _, _, e_end = _read_tlv(data, r_end)  # error-status
-    _, _, i_end = _read_tlv(data, e_end)  # error-index
-    tag, b_start, b_end = _read_tlv(data, i_end)
+    _, _, e_end = _readtlv(data, r_end)  # error-status
+    _, _, i_end = _readtlv(data, e_end)  # error-index
+    tag, b_start, b_end = _readtlv(data, i_end)
     if tag != 0x30 or b_end > p_end:
         raise BerError("no varbind list")
     oids: list[str] = []
@@ -124,31 +93,15 @@ def parse_request(data: bytes) -> SnmpRequest:
     while pos < b_end:
         if len(oids) >= MAX_BINDINGS:
             raise BerError("too many bindings")
-        tag, vb_start, vb_end = _read_tlv(data, pos)
+        tag, vb_start, vb_end = _readtlv(data, pos)
         if tag != 0x30:
             raise BerError("bad varbind")
-        tag, o_start, o_end = _read_tlv(data, vb_start)
+        tag, o_start, o_end = _readtlv(data, vb_start)
         if tag != 0x06:
             raise BerError("bad oid")
         oids.append(decode_oid(data[o_start:o_end]))
         pos = vb_end
     return SnmpRequest(version, community, pdu_type, request_id, oids)
-
-
-def _tlv(tag: int, value: bytes) -> bytes:
-    length = len(value)
-    if length < 0x80:
-        head = bytes([length])
-    elif length < 0x100:
-        head = bytes([0x81, length])
-    else:
-        head = bytes([0x82]) + length.to_bytes(2, "big")
-    return bytes([tag]) + head + value
-
-
-def _integer(value: int) -> bytes:
-    size = max(1, (value.bit_length() + 8) // 8)
-    return _tlv(0x02, value.to_bytes(size, "big", signed=True))
 
 
 def mib_for(device: Device, sys_descr: bytes | None = None) -> dict[str, tuple[str, bytes]]:
@@ -203,14 +156,14 @@ def answer(data: bytes, mib: dict[str, tuple[str, bytes]]) -> bytes | None:
         if entry is None:
             if request.version == 0:
                 error_status, error_index = 2, position  # noSuchName
-                value = _tlv(0x05, b"")
+                value = tlv(0x05, b"")
             else:
-                value = _tlv(0x82 if request.pdu_type == _GET_NEXT else 0x80, b"")  # endOfMibView / noSuchObject
+                value = tlv(0x82 if request.pdu_type == _GET_NEXT else 0x80, b"")  # endOfMibView / noSuchObject
             target = target or oid
         else:
             kind, raw = entry
-            value = _tlv(0x06 if kind == "oid" else 0x04, raw)
-        bindings += _tlv(0x30, _tlv(0x06, encode_oid(target)) + value)
-    pdu = _integer(request.request_id) + _integer(error_status) + _integer(error_index) + _tlv(0x30, bindings)
-    message = _integer(request.version) + _tlv(0x04, request.community) + _tlv(_RESPONSE, pdu)
-    return _tlv(0x30, message)
+            value = tlv(0x06 if kind == "oid" else 0x04, raw)
+        bindings += tlv(0x30, tlv(0x06, encode_oid(target)) + value)
+    pdu = integer(request.request_id) + integer(error_status) + integer(error_index) + tlv(0x30, bindings)
+    message = integer(request.version) + tlv(0x04, request.community) + tlv(_RESPONSE, pdu)
+    return tlv(0x30, message)

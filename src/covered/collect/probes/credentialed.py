@@ -19,7 +19,7 @@ from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
 from covered.collect.probes.base import ProbeContext, decode_text
-from covered.collect.probes.http import describe_failure, fetch, url_for
+from covered.collect.probes.http import fetch_or_note, url_for
 from covered.model import Channel
 
 __all__ = ["DahuaCgiProbe", "IsapiProbe", "OnvifInfoProbe"]
@@ -44,13 +44,11 @@ class IsapiProbe:
         """Record the deviceInfo XML."""
         assert ctx.credentials is not None  # noqa: S101 - the scanner only calls credentialed probes with credentials
         auth = httpx.DigestAuth(ctx.credentials.username, ctx.credentials.password)
-        try:
-            status, _, body, _ = await fetch(
-                ctx, url_for(ctx.address, port, "/ISAPI/System/deviceInfo", _tls(port)), ctx.limits.max_body, auth=auth
-            )
-        except (httpx.HTTPError, OSError, TimeoutError) as exc:
-            ctx.anomaly(*describe_failure(exc), port, self.name)
+        url = url_for(ctx.address, port, "/ISAPI/System/deviceInfo", _tls(port))
+        answer = await fetch_or_note(ctx, url, ctx.limits.max_body, self.name, port, auth=auth)
+        if answer is None:
             return
+        status, _, body, _ = answer
         if status == 200 and body:
             ctx.add(Channel.ISAPI, "deviceinfo", decode_text(body), port, self.name)
         elif status == 401:
@@ -74,11 +72,10 @@ class DahuaCgiProbe:
         auth = httpx.DigestAuth(ctx.credentials.username, ctx.credentials.password)
         for action, field in (("getVendor", "getvendor"), ("getSystemInfo", "getsysteminfo")):
             url = url_for(ctx.address, port, f"/cgi-bin/magicBox.cgi?action={action}", _tls(port))
-            try:
-                status, _, body, _ = await fetch(ctx, url, 8192, auth=auth)
-            except (httpx.HTTPError, OSError, TimeoutError) as exc:
-                ctx.anomaly(*describe_failure(exc), port, self.name)
+            answer = await fetch_or_note(ctx, url, 8192, self.name, port, auth=auth)
+            if answer is None:
                 return
+            status, _, body, _ = answer
             if status == 401:
                 ctx.anomaly("connection", "credentials refused for magicBox", port, self.name)
                 return
@@ -124,18 +121,19 @@ class OnvifInfoProbe:
         token = {
             k: html.escape(v) for k, v in username_token(ctx.credentials.username, ctx.credentials.password).items()
         }
-        try:
-            status, _, body, _ = await fetch(
-                ctx,
-                url_for(ctx.address, port, "/onvif/device_service", _tls(port)),
-                ctx.limits.max_body,
-                method="POST",
-                content=_GET_INFO.format(**token).encode("utf-8"),
-                headers={"Content-Type": "application/soap+xml; charset=utf-8"},
-            )
-        except (httpx.HTTPError, OSError, TimeoutError) as exc:
-            ctx.anomaly(*describe_failure(exc), port, self.name)
+        answer = await fetch_or_note(
+            ctx,
+            url_for(ctx.address, port, "/onvif/device_service", _tls(port)),
+            ctx.limits.max_body,
+            self.name,
+            port,
+            method="POST",
+            content=_GET_INFO.format(**token).encode("utf-8"),
+            headers={"Content-Type": "application/soap+xml; charset=utf-8"},
+        )
+        if answer is None:
             return
+        status, _, body, _ = answer
         if status != 200:
             return
         try:

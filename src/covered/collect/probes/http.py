@@ -12,7 +12,7 @@ import httpx
 from covered.collect.probes.base import ProbeContext, decode_text
 from covered.model import Channel
 
-__all__ = ["HttpProbe", "fetch", "url_for"]
+__all__ = ["HttpProbe", "describe_failure", "fetch", "fetch_or_note", "url_for"]
 
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
 MAX_BODY_OBSERVATION = 16_384
@@ -55,6 +55,28 @@ async def fetch(
             await response.aclose()
 
 
+async def fetch_or_note(
+    ctx: ProbeContext,
+    url: str,
+    limit: int,
+    probe: str,
+    port: int,
+    *,
+    quiet: bool = False,
+    auth: httpx.Auth | None = None,
+    method: str = "GET",
+    content: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, httpx.Headers, bytes, bool] | None:
+    """fetch(), with a failure recorded as an anomaly of the probe (unless quiet) and returned as None."""
+    try:
+        return await fetch(ctx, url, limit, auth=auth, method=method, content=content, headers=headers)
+    except (httpx.HTTPError, OSError, TimeoutError) as exc:
+        if not quiet:
+            ctx.anomaly(*describe_failure(exc), port, probe)
+        return None
+
+
 def describe_failure(exc: BaseException) -> tuple[str, str]:
     """Anomaly field and text for an exception a device caused."""
     if isinstance(exc, TimeoutError | httpx.TimeoutException):
@@ -79,14 +101,10 @@ class HttpProbe:
     async def probe(self, ctx: ProbeContext, port: int) -> None:
         """Read the front page's headers, title and body, and the favicon."""
         tls = port in (443, 8443)
-        try:
-            status, headers, body, truncated = await fetch(
-                ctx, url_for(ctx.address, port, "/", tls), ctx.limits.max_body
-            )
-        except (httpx.HTTPError, OSError, TimeoutError) as exc:
-            field, what = describe_failure(exc)
-            ctx.anomaly(field, what, port, self.name)
+        page = await fetch_or_note(ctx, url_for(ctx.address, port, "/", tls), ctx.limits.max_body, self.name, port)
+        if page is None:
             return
+        status, headers, body, truncated = page
         if truncated:
             ctx.anomaly("oversize", f"body over {ctx.limits.max_body} bytes; the rest was not read", port, self.name)
         for name, field in (("server", "server"), ("www-authenticate", "www-authenticate")):
@@ -99,11 +117,11 @@ class HttpProbe:
             ctx.add(Channel.HTTP, "title", html.unescape(decode_text(title.group(1))).strip()[:512], port, self.name)
         if body:
             ctx.add(Channel.HTTP, "body", decode_text(body)[:MAX_BODY_OBSERVATION], port, self.name)
-        try:
-            status, headers, icon, truncated = await fetch(
-                ctx, url_for(ctx.address, port, "/favicon.ico", tls), ctx.limits.max_favicon
-            )
-        except (httpx.HTTPError, OSError, TimeoutError):
+        answer = await fetch_or_note(
+            ctx, url_for(ctx.address, port, "/favicon.ico", tls), ctx.limits.max_favicon, self.name, port, quiet=True
+        )
+        if answer is None:
             return
+        status, headers, icon, truncated = answer
         if status == 200 and icon and not truncated and icon.lstrip()[:1] != b"<":
             ctx.add(Channel.FAVICON, "bytes", base64.b64encode(icon).decode("ascii"), port, self.name)

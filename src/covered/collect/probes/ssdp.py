@@ -5,10 +5,8 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import urlsplit
 
-import httpx
-
 from covered.collect.probes.base import ProbeContext, decode_text
-from covered.collect.probes.http import fetch
+from covered.collect.probes.http import fetch_or_note
 from covered.collect.probes.udp import exchange
 from covered.model import Channel
 
@@ -67,10 +65,9 @@ class SsdpProbe:
         location = headers.get("location", "")
         if not location.startswith("http://") or not same_host(location, ctx.address):
             return
-        try:
-            status, _, body, truncated = await fetch(ctx, location, ctx.limits.max_body)
-        except (httpx.HTTPError, OSError, TimeoutError):
-            ctx.anomaly("connection", "UPnP description not fetched", port, self.name)
+        answer = await fetch_or_note(ctx, location, ctx.limits.max_body, self.name, port)
+        if answer is None:
             return
+        status, _, body, truncated = answer
         if status == 200 and body and not truncated:
             ctx.add(Channel.UPNP, "description", decode_text(body), port, self.name)
