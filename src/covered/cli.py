@@ -20,16 +20,19 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from covered.assess import DeviceContext, assess, rules_binding
 from covered.collect import import_file, parse_mapping
 from covered.collect.multicast import discover
 from covered.collect.probes import Credentials
 from covered.collect.scan_job import PlannedScan, device_rows, plan_scan, resume_scan, run_planned
 from covered.collect.scanner import ScanOptions, ScanProgress
 from covered.collect.targets import Scope, parse_ports
-from covered.errors import CoveredError, UsageError
+from covered.errors import CoveredError, DataError, UsageError
 from covered.identify.observations import ObservationReader, group_by_device, observations_from_flags
-from covered.model import Attribution
+from covered.model import Attribution, FindingStatus, Profile, Site, UseContext
 from covered.registry import GROUP_FIELDS, SEARCH_KINDS, EventQuery, Registry, check_registry, load_registry
+from covered.registry.loader import load_records
+from covered.registry.query import parse_date_bound
 from covered.report.device_views import attribution_row, attributions_csv, attributions_table, evidence_tree
 from covered.report.registry_views import (
     event_row,
@@ -634,6 +637,210 @@ def _run_with_progress(store: Store, registry: Registry, planned: PlannedScan, q
             )
 
         return run_planned(store, registry.identifier, planned, update)
+
+
+# --- assessment ------------------------------------------------------------------------------------
+
+profile_app = typer.Typer(help="Organisation profiles: which rules bind you.", no_args_is_help=True)
+app.add_typer(profile_app, name="profile")
+
+
+def _load_profile(registry: Registry, value: str) -> Profile:
+    if value in registry.profiles:
+        return registry.profiles[value].record
+    path = Path(value)
+    if path.suffix in {".yml", ".yaml"} and path.is_file():
+        records = list(load_records(path, Profile))
+        if len(records) != 1:
+            raise DataError(path, None, "a profile file holds exactly one profile (a YAML list of one)")
+        return records[0].record
+    raise UsageError("--profile", f"unknown profile {value!r} (see `covered profile list`, or give a YAML file)")
+
+
+@profile_app.command("list")
+def profile_list() -> None:
+    """Built-in profiles and the number of rules binding each."""
+    registry = _registry()
+    table = Table(title=f"{len(registry.profiles)} built-in profiles")
+    for name in ("id", "name", "jurisdictions", "rules"):
+        table.add_column(name, overflow="fold")
+    for located in registry.profiles.values():
+        profile = located.record
+        table.add_row(
+            escape(profile.id),
+            escape(profile.name),
+            escape(", ".join(profile.jurisdictions)),
+            str(len(rules_binding(registry, profile)) + len(profile.policies)),
+        )
+    _out.print(table)
+
+
+@profile_app.command("show")
+def profile_show(profile: Annotated[str, typer.Argument(help="Profile id or YAML file.")]) -> None:
+    """A profile and every rule that binds it, with confirmation status."""
+    registry = _registry()
+    chosen = _load_profile(registry, profile)
+    _out.print(f"[bold]{escape(chosen.name)}[/] ({escape(chosen.id)}): {escape(chosen.description)}")
+    table = Table(title="Rules binding this profile")
+    for name in ("rule", "effective", "forbids", "confirmation"):
+        table.add_column(name, overflow="fold")
+    for rule in rules_binding(registry, chosen):
+        table.add_row(
+            escape(f"{rule.id}: {rule.name}"),
+            escape(rule.effective_date.display()),
+            escape(", ".join(p.value for p in rule.prohibits)),
+            escape(rule.confirmation.value),
+        )
+    for policy in chosen.policies:
+        table.add_row(
+            escape(f"policy: {policy.name}"), "", escape(", ".join(p.value for p in policy.prohibits)), "own policy"
+        )
+    _out.print(table)
+
+
+@profile_app.command("init")
+def profile_init(
+    base: Annotated[str, typer.Option("--from", help="Built-in profile to start from.")] = "us-federal-contractor",
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the YAML.")] = Path("profile.yml"),
+) -> None:
+    """Write a profile YAML to edit: predicates, jurisdictions, sites with their use contexts and networks."""
+    registry = _registry()
+    if output.exists():
+        raise UsageError("--output", f"{output} exists; choose another file")
+    chosen = _load_profile(registry, base)
+    example = chosen.model_copy(
+        update={
+            "id": f"my-{chosen.id}"[:120],
+            "sites": [
+                Site(
+                    id="headquarters",
+                    name="Headquarters",
+                    use_contexts=[UseContext.GOVERNMENT_FACILITY_SECURITY],
+                    networks=["10.0.0.0/24"],
+                )
+            ],
+        }
+    )
+    import yaml
+
+    text = (
+        "# An organisation profile for `covered assess --profile FILE`. Use contexts: "
+        + ", ".join(c.value for c in UseContext)
+        + "\n"
+    )
+    output.write_text(
+        text
+        + yaml.safe_dump([example.model_dump(mode="json", exclude_defaults=True)], sort_keys=False, allow_unicode=True),
+        encoding="utf-8",
+    )
+    _err.print(f"wrote {output}")
+
+
+FINDING_CSV_FIELDS = (
+    "id",
+    "device",
+    "rule",
+    "vulnerability",
+    "obligation",
+    "status",
+    "confidence",
+    "due",
+    "citation",
+    "explanation",
+    "caveats",
+)
+
+
+@app.command("assess")
+def assess_(
+    profile: Annotated[str, typer.Option("--profile", help="Profile id (covered profile list) or YAML file.")],
+    scan_id: Annotated[int | None, typer.Option("--scan-id", help="Assess the devices of this stored scan.")] = None,
+    observations: Annotated[Path | None, typer.Option("--observations", help="JSON Lines observations.")] = None,
+    inventory: Annotated[Path | None, typer.Option("--import", help="Asset list or nmap XML to import.")] = None,
+    context: Annotated[
+        list[str] | None,
+        typer.Option("--context", help="Use context of devices not at a named site (e.g. public_safety)."),
+    ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Evaluate as on this date (YYYY-MM-DD).")] = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+    output: OutputOpt = None,
+) -> None:
+    """Each attributed device × each rule binding the profile → findings. Exit 1 when any finding is open."""
+    fmt = _format(as_json, as_csv)
+    registry = _registry()
+    chosen = _load_profile(registry, profile)
+    if context:
+        try:
+            contexts = [UseContext(c) for c in _split(context)]
+        except ValueError:
+            raise UsageError("--context", f"choose from {', '.join(c.value for c in UseContext)}") from None
+        chosen = chosen.model_copy(update={"default_use_contexts": contexts})
+    today = parse_date_bound("--as-of", as_of, end=False) if as_of else None
+    sources = [x for x in (scan_id, observations, inventory) if x is not None]
+    if len(sources) != 1:
+        raise UsageError("--scan-id", "give exactly one of --scan-id, --observations, --import")
+    devices: list[DeviceContext] = []
+    identifier = registry.identifier
+    if scan_id is not None:
+        store = open_store(db)
+        store.scan(scan_id)
+        devices = [
+            DeviceContext(a, str(facts["address"]) if facts["address"] else None)
+            for a, facts in device_rows(store, scan_id)
+        ]
+    elif observations is not None:
+        if not observations.is_file():
+            raise UsageError("--observations", f"{observations} not found")
+        reader = ObservationReader(name=str(observations))
+        with observations.open(encoding="utf-8", errors="replace") as handle:
+            grouped = group_by_device(reader.read(handle))
+        _print_warnings(str(observations), reader.warnings)
+        devices = [
+            DeviceContext(identifier.attribute(k, v), next((o.target for o in v if o.target), None))
+            for k, v in grouped.items()
+        ]
+    elif inventory is not None:
+        result = import_file(inventory)
+        _print_warnings(inventory.name, result.warnings)
+        devices = [
+            DeviceContext(identifier.attribute(k, v), next((o.target for o in v if o.target), None))
+            for k, v in result.devices.items()
+        ]
+    findings = assess(registry, chosen, devices, today)
+    if fmt == "json":
+        _emit(json_lines(f.model_dump(mode="json") for f in findings), output)
+    elif fmt == "csv":
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=FINDING_CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for finding in findings:
+            row = finding.model_dump(mode="json")
+            row["caveats"] = "; ".join(finding.caveats)
+            writer.writerow(row)
+        _emit(buffer.getvalue(), output)
+    else:
+        table = Table(
+            title=f"{len(findings)} findings for {len(devices)} devices under '{chosen.name}'", show_lines=True
+        )
+        for name in ("device", "status", "obligation", "due", "rule", "why"):
+            table.add_column(name, overflow="fold")
+        for finding in findings:
+            why = finding.explanation + ("".join(f"\n- {c}" for c in finding.caveats))
+            table.add_row(
+                escape(finding.device),
+                escape(finding.status.value),
+                escape(finding.obligation.value),
+                escape(str(finding.due or "")),
+                escape(finding.rule or finding.vulnerability or ""),
+                escape(why),
+            )
+        _print_table(table, output)
+    raise typer.Exit(1 if any(f.status is FindingStatus.OPEN for f in findings) else 0)
 
 
 @app.command()

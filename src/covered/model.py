@@ -35,9 +35,14 @@ __all__ = [
     "EvidenceKind",
     "Fact",
     "FactKind",
+    "Finding",
+    "FindingStatus",
+    "Obligation",
     "Observation",
     "OrgPredicate",
     "OuiRegistrant",
+    "OwnPolicy",
+    "Profile",
     "Prohibition",
     "Reason",
     "Record",
@@ -48,10 +53,12 @@ __all__ = [
     "SignatureClaim",
     "SignatureExample",
     "SignatureSource",
+    "Site",
     "Source",
     "SourceKind",
     "UseContext",
     "Vendor",
+    "Vulnerability",
 ]
 
 RecordId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$", max_length=120)]
@@ -527,6 +534,11 @@ class CoveredVendor(Strict):
 
     vendor: RecordId | None = Field(description="Vendor id; absent for open-ended categories.")
     name_in_instrument: str = Field(description="How the instrument names the entity.")
+    vendor_country: str | None = Field(
+        default=None,
+        description="For a category ('companies subject to the PRC National Intelligence Law'): the ISO country "
+        "of the vendors it reaches; absent for named vendors and for categories the registry cannot map.",
+    )
     affiliates: bool = Field(default=True, description="True when subsidiaries and affiliates are covered too.")
     scope: str | None = Field(default=None, description="Equipment or service scope for this vendor.")
     use_contexts: list[UseContext] = Field(
@@ -764,3 +776,106 @@ class OuiRegistrant(Strict):
     confidence: Confidence = Field(description="How strongly a MAC in this block points to the vendor.")
     source: str = Field(description="Why this registrant belongs to the vendor.")
     note: str | None = Field(default=None, description="Caveats.")
+
+
+# --- assessment: organisation profiles and findings ---------------------------------------------
+
+
+class Site(Strict):
+    """A place the organisation runs devices, with what the devices there are used for."""
+
+    id: RecordId = Field(description="Stable site id.")
+    name: str = Field(description="Display name.")
+    use_contexts: list[UseContext] = Field(
+        default_factory=list,
+        description="What devices here are used for; rules limited to certain uses apply only where these match.",
+    )
+    networks: list[str] = Field(default_factory=list, description="CIDRs whose devices belong to this site.")
+
+
+class OwnPolicy(Strict):
+    """An organisation's own sourcing policy (e.g. a human-rights policy), evaluated like a rule."""
+
+    name: str = Field(description="Policy name as the organisation calls it.")
+    vendors: list[RecordId] = Field(min_length=1, description="Vendor ids the policy excludes.")
+    prohibits: list[Prohibition] = Field(min_length=1, description="What the policy forbids.")
+    citation: str = Field(description="Where the policy is written down (the organisation's own document).")
+    precedents: list[RecordId] = Field(default_factory=list, description="Registry events that show the same stance.")
+
+
+class Profile(Strict):
+    """Who the organisation is, for rule evaluation: the predicates rules bind, jurisdictions and sites."""
+
+    id: RecordId = Field(description="Stable profile id.")
+    name: str = Field(description="Display name.")
+    description: str = Field(description="Who this profile describes.")
+    predicates: list[OrgPredicate] = Field(default_factory=list, description="Which rule predicates bind it.")
+    jurisdictions: list[str] = Field(min_length=1, description="Where it operates: 'US', 'US-NV', 'GB'...")
+    sector: str | None = Field(default=None, description="Sector, if relevant (government, retail...).")
+    default_use_contexts: list[UseContext] = Field(
+        default_factory=list, description="Use contexts assumed for devices at no named site."
+    )
+    sites: list[Site] = Field(default_factory=list, description="Sites with their use contexts.")
+    policies: list[OwnPolicy] = Field(default_factory=list, description="The organisation's own sourcing policies.")
+
+
+class Obligation(StrEnum):
+    """What a finding asks the organisation to do."""
+
+    REMOVE = "remove"
+    DO_NOT_USE = "do_not_use"
+    DO_NOT_CONNECT = "do_not_connect"
+    DO_NOT_PROCURE = "do_not_procure"
+    DO_NOT_FUND = "do_not_fund"
+    NO_AUTHORISATION = "no_authorisation"
+    DISCLOSE = "disclose"
+    PATCH = "patch"
+    REVIEW = "review"
+
+
+class FindingStatus(StrEnum):
+    """Where a finding stands."""
+
+    OPEN = "open"
+    REVIEW = "review"
+    PLANNED = "planned"
+    REMOVED = "removed"
+    REPLACED = "replaced"
+    EXEMPTED = "exempted"
+
+
+class Finding(Strict):
+    """One device against one rule (or policy, or known-exploited vulnerability): what to do, by when, and why."""
+
+    id: str = Field(description="Stable id: '<device>|<rule or vulnerability id>'.")
+    device: str = Field(description="Device key.")
+    rule: str | None = Field(default=None, description="Rule id, or 'policy:<name>' for an own policy.")
+    vulnerability: str | None = Field(default=None, description="CVE id for a known-exploited vulnerability finding.")
+    obligation: Obligation = Field(description="The main thing to do.")
+    also: list[Obligation] = Field(default_factory=list, description="Further obligations from the same rule.")
+    citation: str = Field(description="Instrument and provision, or advisory, with its source.")
+    effective_date: DateRef | None = Field(default=None, description="When the obligation applies.")
+    due: dt.date | None = Field(default=None, description="By when to act (the effective date, or a KEV due date).")
+    confidence: Confidence = Field(description="From the attribution and the rule's confirmation, the lower.")
+    status: FindingStatus = Field(description="open, or review when the evidence or the rule is uncertain.")
+    explanation: str = Field(description="Plain language: what the device is and why the rule reaches it.")
+    caveats: list[str] = Field(default_factory=list, description="What would change the finding.")
+
+
+class Vulnerability(Strict):
+    """A known-exploited vulnerability (CISA KEV) of a vendor's products, with its source."""
+
+    id: RecordId = Field(description="Lower-case CVE id, e.g. 'cve-2021-36260'.")
+    cve: str = Field(description="CVE id as published.")
+    vendor: RecordId = Field(description="Vendor id.")
+    product: str = Field(description="Product as the catalogue names it.")
+    date_added: dt.date = Field(description="When CISA added it to the KEV catalogue.")
+    due_date: dt.date | None = Field(default=None, description="CISA's remediation due date for federal agencies.")
+    cwe: list[str] = Field(default_factory=list, description="CWE ids.")
+    summary: str = Field(description="The catalogue's description.")
+    affected: str = Field(description="What is known of affected models and firmware (and what is not).")
+    model_pattern: str | None = Field(
+        default=None, description="Regex over the device model when the affected models are known; else absent."
+    )
+    source: str = Field(description="Where the entry was read.")
+    confirmation: Confirmation = Field(description="How well the affected-product data is confirmed.")

@@ -254,6 +254,27 @@ def _device_data_problems(registry: Registry) -> Iterator[Problem]:
             yield Problem(located.path, located.line, f"brand: unknown brand id {entry.brand!r}")
 
 
+def _assessment_data_problems(registry: Registry) -> Iterator[Problem]:
+    """Profiles and vulnerabilities point at known vendors, events and jurisdictions."""
+    for located in registry.profiles.values():
+        profile = located.record
+        for code in profile.jurisdictions:
+            if not is_known(code):
+                yield Problem(
+                    located.path, located.line, f"profile {profile.id}: jurisdiction {code!r} is not ISO 3166"
+                )
+        for policy in profile.policies:
+            for vendor in policy.vendors:
+                if vendor not in registry.vendors:
+                    yield Problem(located.path, located.line, f"profile {profile.id}: unknown vendor id {vendor!r}")
+            for event in policy.precedents:
+                if event not in registry.events:
+                    yield Problem(located.path, located.line, f"profile {profile.id}: unknown event id {event!r}")
+    for vulnerability in registry.vulnerabilities.values():
+        if vulnerability.record.vendor not in registry.vendors:
+            yield Problem(vulnerability.path, vulnerability.line, f"unknown vendor id {vulnerability.record.vendor!r}")
+
+
 def _expectation_problems(registry: Registry) -> Iterator[Problem]:
     """Minimum counts declared in expect.yml, so an accidental deletion fails the check."""
     path = registry.data_dir / "expect.yml"
@@ -285,6 +306,7 @@ def check_registry(registry: Registry) -> list[Problem]:
         *_date_problems(registry),
         *_restricted_problems(registry),
         *_device_data_problems(registry),
+        *_assessment_data_problems(registry),
         *_expectation_problems(registry),
     ]
     return sorted(problems, key=lambda p: (str(p.path), p.line or 0))

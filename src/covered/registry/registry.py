@@ -19,7 +19,7 @@ from covered.registry.loader import Located, default_data_dir, load_records
 if TYPE_CHECKING:
     from covered.identify.attribute import Identifier
     from covered.identify.signatures import SignatureSet
-    from covered.model import OuiRegistrant
+    from covered.model import OuiRegistrant, Profile, Vulnerability
     from covered.registry.query import EventIndex
     from covered.registry.search import SearchIndex
 
@@ -220,6 +220,29 @@ class Registry:
 
         path = self.data_dir / "oui_registrants.yml"
         return list(load_records(path, OuiRegistrant)) if path.exists() else []
+
+    @cached_property
+    def profiles(self) -> dict[str, Located[Profile]]:
+        """Built-in organisation profiles (``profiles.yml``)."""
+        from covered.model import Profile
+
+        return self._load_by_id("profiles.yml", Profile)
+
+    @cached_property
+    def vulnerabilities(self) -> dict[str, Located[Vulnerability]]:
+        """Known-exploited vulnerabilities (``vulnerabilities.yml``)."""
+        from covered.model import Vulnerability
+
+        return self._load_by_id("vulnerabilities.yml", Vulnerability)
+
+    def _load_by_id(self, name: str, model: type[Any]) -> dict[str, Any]:
+        path = self.data_dir / name
+        out: dict[str, Any] = {}
+        for located in load_records(path, model) if path.exists() else []:
+            if located.record.id in out:
+                raise DataError(path, located.line, f"duplicate id {located.record.id!r}")
+            out[located.record.id] = located
+        return out
 
     @cached_property
     def identifier(self) -> Identifier:

@@ -1,0 +1,254 @@
+"""Rule evaluation: attributed devices × the rules (and own policies) binding a profile → findings.
+
+A finding never states more than the evidence supports: an uncertain attribution, an unconfirmed
+rule, a use-context the organisation has not stated, or a rule not yet in force gives a 'review'
+finding that says what would settle it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from covered.model import (
+    Attribution,
+    Confidence,
+    Confirmation,
+    CoveredVendor,
+    DatePrecision,
+    DateRef,
+    Finding,
+    FindingStatus,
+    Obligation,
+    Profile,
+    Prohibition,
+    Rule,
+    UseContext,
+    Vulnerability,
+)
+from covered.registry import Registry
+from covered.registry.jurisdictions import country_of
+
+__all__ = ["DeviceContext", "assess", "rules_binding"]
+
+_ORDER = [
+    Obligation.REMOVE,
+    Obligation.DO_NOT_USE,
+    Obligation.DO_NOT_CONNECT,
+    Obligation.DO_NOT_PROCURE,
+    Obligation.DO_NOT_FUND,
+    Obligation.NO_AUTHORISATION,
+    Obligation.DISCLOSE,
+]
+_FROM_PROHIBITION = {
+    Prohibition.USE: Obligation.REMOVE,
+    Prohibition.CONTRACT_WITH_USERS: Obligation.REMOVE,
+    Prohibition.REMOVE: Obligation.REMOVE,
+    Prohibition.CONNECT: Obligation.DO_NOT_CONNECT,
+    Prohibition.PROCURE: Obligation.DO_NOT_PROCURE,
+    Prohibition.FUND: Obligation.DO_NOT_FUND,
+    Prohibition.AUTHORISE: Obligation.NO_AUTHORISATION,
+    Prohibition.DISCLOSE: Obligation.DISCLOSE,
+}
+_RANK = {Confidence.LOW: 1, Confidence.MEDIUM: 2, Confidence.HIGH: 3}
+_RULE_CONFIDENCE = {
+    Confirmation.CONFIRMED: Confidence.HIGH,
+    Confirmation.PARTIALLY_CONFIRMED: Confidence.MEDIUM,
+    Confirmation.UNCONFIRMED: Confidence.LOW,
+}
+_CONTEXT_WORDS = {
+    UseContext.PUBLIC_SAFETY: "public safety",
+    UseContext.GOVERNMENT_FACILITY_SECURITY: "security of government facilities",
+    UseContext.CRITICAL_INFRASTRUCTURE: "physical security of critical infrastructure",
+    UseContext.NATIONAL_SECURITY: "national security",
+    UseContext.SENSITIVE_SITE: "sensitive sites",
+    UseContext.TELECOM_NETWORK: "telecommunications networks",
+}
+
+
+@dataclass(frozen=True)
+class DeviceContext:
+    """An attributed device and where it is (for site use contexts)."""
+
+    attribution: Attribution
+    address: str | None = None
+    site: str | None = None
+
+
+def rules_binding(registry: Registry, profile: Profile) -> list[Rule]:
+    """Rules whose predicates include the profile's and whose jurisdiction reaches it."""
+    wanted = set(profile.predicates)
+    places = set(profile.jurisdictions)
+    out = []
+    for rule in registry.rules.values():
+        if not wanted & set(rule.binds):
+            continue
+        if rule.jurisdiction in places or (
+            country_of(rule.jurisdiction) == rule.jurisdiction and rule.jurisdiction in {country_of(p) for p in places}
+        ):
+            out.append(rule)
+    return sorted(out, key=lambda r: r.id)
+
+
+def _contexts(profile: Profile, device: DeviceContext) -> set[UseContext] | None:
+    """Use contexts stated for the device's site; None when the organisation has not said."""
+    site = next((s for s in profile.sites if s.id == device.site), None)
+    if site is None and device.address is not None:
+        try:
+            address = ipaddress.ip_address(device.address)
+        except ValueError:
+            address = None
+        if address is not None:
+            site = next(
+                (s for s in profile.sites if any(address in ipaddress.ip_network(n, strict=False) for n in s.networks)),
+                None,
+            )
+    if site is not None and site.use_contexts:
+        return set(site.use_contexts)
+    return set(profile.default_use_contexts) or None
+
+
+def _obligations(prohibits: Iterable[Prohibition]) -> list[Obligation]:
+    found = {_FROM_PROHIBITION[p] for p in prohibits if p in _FROM_PROHIBITION}
+    return [o for o in _ORDER if o in found] or [Obligation.REVIEW]
+
+
+def _lower(a: Confidence, b: Confidence) -> Confidence:
+    return a if _RANK[a] <= _RANK[b] else b
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _as_sold(attribution: Attribution) -> str:
+    maker = attribution.vendor_name or attribution.vendor or "an unknown maker"
+    if attribution.brand_name and attribution.brand_name.casefold() != maker.casefold():
+        return f"sold as {attribution.brand_name}, built by {maker}"
+    return f"built by {maker}"
+
+
+def _why(attribution: Attribution) -> str:
+    reasons = attribution.explanation.split("(", 1)
+    return reasons[1].rstrip(")") if len(reasons) == 2 else "evidence in the chain"
+
+
+def _rule_finding(
+    registry: Registry, profile: Profile, device: DeviceContext, rule: Rule, covered: CoveredVendor, today: dt.date
+) -> Finding:
+    attribution = device.attribution
+    caveats: list[str] = []
+    review = False
+    established = attribution.confidence in (Confidence.HIGH, Confidence.MEDIUM) and not any(
+        "model lines" in note for note in attribution.notes
+    )
+    if not established:
+        review = True
+        caveats.append("the attribution does not establish the maker; confirm the model and maker")
+    if covered.vendor is None:
+        caveats.append(f"covered as one of '{covered.name_in_instrument}', not by name")
+    if rule.confirmation is Confirmation.UNCONFIRMED or covered.confirmation is Confirmation.UNCONFIRMED:
+        review = True
+        caveats.append(f"the rule is unconfirmed ({', '.join(rule.unconfirmed_fields) or 'see its notes'})")
+    if covered.use_contexts:
+        stated = _contexts(profile, device)
+        needed = ", ".join(_CONTEXT_WORDS[c] for c in covered.use_contexts)
+        if stated is None:
+            review = True
+            caveats.append(f"applies only where the equipment is used for {needed}; state the site's use")
+    effective = rule.effective_date
+    if effective.earliest is not None and effective.earliest > today:
+        review = True
+        caveats.append(f"takes effect {effective.display()}")
+    obligations = _obligations(rule.prohibits)
+    confidence = _lower(attribution.confidence or Confidence.LOW, _RULE_CONFIDENCE[rule.confirmation])
+    uses = f" used for {', '.join(_CONTEXT_WORDS[c] for c in covered.use_contexts)}" if covered.use_contexts else ""
+    gist = re.split(r"(?<=[a-z)])[.;] ", rule.summary, maxsplit=1)[0].rstrip(".;")
+    explanation = (
+        f"{_sentence(_as_sold(attribution))} ({_why(attribution)}); {rule.name} covers "
+        f"{covered.name_in_instrument}{uses}: {gist}."
+    )
+    return Finding(
+        id=f"{attribution.device}|{rule.id}",
+        device=attribution.device,
+        rule=rule.id,
+        obligation=obligations[0],
+        also=obligations[1:],
+        citation=f"{rule.name} ({rule.source})",
+        effective_date=effective,
+        due=max(effective.latest, today) if effective.latest else today,
+        confidence=confidence,
+        status=FindingStatus.REVIEW if review else FindingStatus.OPEN,
+        explanation=explanation,
+        caveats=caveats,
+    )
+
+
+def _vulnerability_finding(registry: Registry, device: DeviceContext, vulnerability: Vulnerability) -> Finding:
+    attribution = device.attribution
+    model = attribution.model or ""
+    maker = registry.vendors[vulnerability.vendor].name
+    known_model = vulnerability.model_pattern is not None and re.search(vulnerability.model_pattern, model)
+    caveats = (
+        [] if known_model else [f"affected models and firmware are not established here: {vulnerability.affected}"]
+    )
+    return Finding(
+        id=f"{attribution.device}|{vulnerability.id}",
+        device=attribution.device,
+        vulnerability=vulnerability.cve,
+        obligation=Obligation.PATCH if known_model else Obligation.REVIEW,
+        citation=f"CISA KEV {vulnerability.cve}: {vulnerability.product} ({vulnerability.source})",
+        effective_date=DateRef(value=vulnerability.date_added.isoformat(), precision=DatePrecision.DAY),
+        due=vulnerability.due_date,
+        confidence=Confidence.MEDIUM if known_model else Confidence.LOW,
+        status=FindingStatus.OPEN if known_model else FindingStatus.REVIEW,
+        explanation=f"{_sentence(_as_sold(attribution))}; {maker} products carry a known-exploited vulnerability: "
+        f"{vulnerability.summary}",
+        caveats=caveats,
+    )
+
+
+def assess(
+    registry: Registry, profile: Profile, devices: Sequence[DeviceContext], today: dt.date | None = None
+) -> list[Finding]:
+    """Every finding for the devices under the profile: rules, own policies, known-exploited vulnerabilities."""
+    today = today or dt.date.today()
+    rules = rules_binding(registry, profile)
+    findings: list[Finding] = []
+    for device in devices:
+        vendor = device.attribution.vendor
+        if vendor is None:
+            continue
+        for rule in rules:
+            country = registry.vendors[vendor].country if vendor in registry.vendors else None
+            covered = next((c for c in rule.covered if c.vendor == vendor), None) or next(
+                (c for c in rule.covered if c.vendor is None and c.vendor_country and c.vendor_country == country),
+                None,
+            )
+            if covered is not None:
+                findings.append(_rule_finding(registry, profile, device, rule, covered, today))
+        for policy in profile.policies:
+            if vendor in policy.vendors:
+                obligations = _obligations(policy.prohibits)
+                findings.append(
+                    Finding(
+                        id=f"{device.attribution.device}|policy:{policy.name}",
+                        device=device.attribution.device,
+                        rule=f"policy:{policy.name}",
+                        obligation=obligations[0],
+                        also=obligations[1:],
+                        citation=policy.citation,
+                        due=today,
+                        confidence=device.attribution.confidence or Confidence.LOW,
+                        status=FindingStatus.OPEN if device.attribution.restricted else FindingStatus.REVIEW,
+                        explanation=f"{_sentence(_as_sold(device.attribution))}; the organisation's {policy.name} "
+                        f"excludes this maker (as did {', '.join(policy.precedents) or 'others'}).",
+                    )
+                )
+        for located in registry.vulnerabilities.values():
+            if located.record.vendor == vendor:
+                findings.append(_vulnerability_finding(registry, device, located.record))
+    return findings
