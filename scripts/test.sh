@@ -3,6 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# A real PostgreSQL on 127.0.0.1 for the store tests (installed with apt when missing).
+COVERED_TEST_PG_URL=$(bash scripts/postgres.sh)
+export COVERED_TEST_PG_URL
 .venv/bin/ruff check src tests benchmarks
 .venv/bin/mypy
 set +e

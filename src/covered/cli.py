@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -762,6 +763,7 @@ def assess_(
         typer.Option("--context", help="Use context of devices not at a named site (e.g. public_safety)."),
     ] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Evaluate as on this date (YYYY-MM-DD).")] = None,
+    save: Annotated[bool, typer.Option("--save", help="Keep the findings (with --scan-id) for tracking.")] = False,
     db: DbOpt = None,
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
@@ -809,6 +811,13 @@ def assess_(
             for k, v in result.devices.items()
         ]
     findings = assess(registry, chosen, devices, today)
+    if save:
+        if scan_id is None:
+            raise UsageError("--save", "findings are kept for tracked devices: use --scan-id")
+        from covered.store.tracking import current_actor, save_findings
+
+        kept = save_findings(open_store(db), chosen.id, [(f.device, f) for f in findings], current_actor())
+        _err.print(f"kept {kept} findings under profile {escape(chosen.id)}")
     if fmt == "json":
         _emit(json_lines(f.model_dump(mode="json") for f in findings), output)
     elif fmt == "csv":
@@ -841,6 +850,201 @@ def assess_(
             )
         _print_table(table, output)
     raise typer.Exit(1 if any(f.status is FindingStatus.OPEN for f in findings) else 0)
+
+
+# --- tracking ----------------------------------------------------------------------------------------
+
+
+@app.command()
+def devices(
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Tracked devices with first seen, last seen and gone-since (merged across scans by MAC, serial, address)."""
+    from sqlalchemy import select
+
+    from covered.store.schema import DeviceRow
+
+    store = open_store(db)
+    with store.session() as session:
+        rows = session.scalars(select(DeviceRow).order_by(DeviceRow.id)).all()
+    records = [
+        {
+            "id": d.id,
+            "key": d.key,
+            "address": d.address,
+            "mac": d.mac,
+            "vendor": d.vendor,
+            "brand": d.brand,
+            "model": d.model,
+            "restricted": d.restricted,
+            "first_seen": d.first_seen.isoformat(),
+            "last_seen": d.last_seen.isoformat(),
+            "gone_since": d.gone_since.isoformat() if d.gone_since else None,
+        }
+        for d in rows
+    ]
+    if as_json:
+        _emit(json_lines(records), None)
+        return
+    table = Table(title=f"{len(records)} tracked devices")
+    for name in ("id", "key", "address", "vendor", "model", "restricted", "last_seen", "gone_since"):
+        table.add_column(name, overflow="fold")
+    for r in records:
+        table.add_row(
+            *(
+                escape(str(r[k]) if r[k] is not None else "")
+                for k in ("id", "key", "address", "vendor", "model", "restricted", "last_seen", "gone_since")
+            )
+        )
+    _out.print(table)
+
+
+@app.command()
+def diff(
+    first: Annotated[int, typer.Argument(metavar="SCAN_A", help="Earlier scan id.")],
+    second: Annotated[int, typer.Argument(metavar="SCAN_B", help="Later scan id.")],
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Devices new in SCAN_B, gone since SCAN_A, and changed (address, vendor, model, firmware, verdict)."""
+    from covered.store.tracking import diff_scans
+
+    result = diff_scans(open_store(db), first, second)
+    if as_json:
+        _emit(
+            json_lines(
+                [
+                    {"kind": k, **row}
+                    for k, rows in (("new", result.new), ("gone", result.gone), ("changed", result.changed))
+                    for row in rows
+                ]
+            ),
+            None,
+        )
+        return
+    _out.print(
+        f"scan {first} -> {second}: {len(result.new)} new, {len(result.gone)} gone, {len(result.changed)} changed"
+    )
+    for kind, rows in (("new", result.new), ("gone", result.gone), ("changed", result.changed)):
+        for row in rows:
+            _out.print(f"  {kind:<8} {escape(json.dumps(row, default=str))}", soft_wrap=True)
+
+
+@app.command()
+def findings(
+    db: DbOpt = None,
+    status: Annotated[list[str] | None, typer.Option("--status", help="open, review, planned, ...")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Kept findings with their remediation status (see `covered assess --save` and `covered remediate`)."""
+    from sqlalchemy import select
+
+    from covered.store.schema import DeviceRow, FindingRow
+
+    wanted = set(_split(status))
+    store = open_store(db)
+    with store.session() as session:
+        rows = session.execute(
+            select(FindingRow, DeviceRow).join(DeviceRow, FindingRow.device_id == DeviceRow.id).order_by(FindingRow.id)
+        ).all()
+    records = [
+        {
+            "id": f.id,
+            "device": d.key,
+            "address": d.address,
+            "profile": f.profile,
+            "subject": f.subject,
+            "obligation": f.obligation,
+            "status": f.status,
+            "assessed_status": f.assessed_status,
+            "due": f.due.isoformat() if f.due else None,
+            "reason": f.reason,
+            "waiver": f.waiver,
+            "expires": f.expires.isoformat() if f.expires else None,
+            "explanation": f.explanation,
+        }
+        for f, d in rows
+        if not wanted or f.status in wanted
+    ]
+    if as_json:
+        _emit(json_lines(records), None)
+        return
+    table = Table(title=f"{len(records)} findings")
+    for name in ("id", "device", "subject", "obligation", "status", "due", "reason"):
+        table.add_column(name, overflow="fold")
+    for r in records:
+        table.add_row(
+            *(
+                escape(str(r[k]) if r[k] is not None else "")
+                for k in ("id", "device", "subject", "obligation", "status", "due", "reason")
+            )
+        )
+    _out.print(table)
+
+
+@app.command()
+def remediate(
+    device: Annotated[str, typer.Argument(metavar="DEVICE", help="Device id, key, MAC or address.")],
+    status: Annotated[str, typer.Option("--status", help="open, planned, removed, replaced or exempted.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit log).")],
+    rule: Annotated[str | None, typer.Option("--rule", help="Only the finding for this rule or CVE.")] = None,
+    profile: Annotated[str | None, typer.Option("--profile", help="Only findings under this profile.")] = None,
+    waiver: Annotated[str | None, typer.Option("--waiver", help="Waiver reference (for exempted).")] = None,
+    expires: Annotated[str | None, typer.Option("--expires", help="Waiver expiry YYYY-MM-DD (for exempted).")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Record remediation of a device's findings; every change goes to the audit log with who and why."""
+    from covered.store.tracking import current_actor
+    from covered.store.tracking import remediate as apply
+
+    until = parse_date_bound("--expires", expires, end=True) if expires else None
+    changed = apply(
+        open_store(db),
+        device,
+        status,
+        reason,
+        current_actor(),
+        subject=rule,
+        profile=profile,
+        waiver=waiver,
+        expires=until,
+    )
+    _out.print(f"{len(changed)} finding(s) now {status}")
+
+
+@app.command()
+def audit(db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """The audit log: who changed what, when and why."""
+    from sqlalchemy import select
+
+    from covered.store.schema import AuditRow
+
+    with open_store(db).session() as session:
+        rows = session.scalars(select(AuditRow).order_by(AuditRow.id)).all()
+    records = [
+        {
+            "id": a.id,
+            "at": a.at.isoformat(),
+            "actor": a.actor,
+            "action": a.action,
+            "target": a.target,
+            "before": a.before,
+            "after": a.after,
+            "reason": a.reason,
+        }
+        for a in rows
+    ]
+    if as_json:
+        _emit(json_lines(records), None)
+        return
+    for r in records:
+        _out.print(
+            escape(
+                f"{r['at']} {r['actor']} {r['action']} {r['target']}: {r['before']} -> {r['after']} ({r['reason']})"
+            ),
+            soft_wrap=True,
+        )
 
 
 @app.command()

@@ -95,6 +95,10 @@ def run_planned(
         return "interrupted"
     done, total = store.progress(planned.scan_id)
     status = "complete" if done == total else "interrupted"
+    if status == "complete":
+        from covered.store.tracking import merge_scan
+
+        merge_scan(store, planned.scan_id)
     store.set_status(planned.scan_id, status)
     return status
 

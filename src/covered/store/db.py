@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from covered.errors import UsageError
 from covered.model import Attribution, Observation
-from covered.store.schema import Base, DeviceResultRow, ObservationRow, ScanHostRow, ScanRow
+from covered.store.schema import DeviceResultRow, ObservationRow, ScanHostRow, ScanRow
 
 __all__ = ["HostRecord", "Store", "database_url", "open_store"]
 
@@ -210,7 +210,22 @@ def open_store(value: str | Path | None = None) -> Store:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     try:
-        Base.metadata.create_all(engine)
+        migrate(engine)
     except OperationalError as exc:
         raise UsageError("--db", f"cannot open {url}: {exc.orig}") from None
     return Store(engine)
+
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the database to the newest schema with Alembic (creating it when empty)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

@@ -10,10 +10,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["Base", "DeviceResultRow", "ObservationRow", "ScanHostRow", "ScanRow"]
+__all__ = [
+    "AuditRow",
+    "Base",
+    "DeviceResultRow",
+    "DeviceRow",
+    "FindingRow",
+    "ObservationRow",
+    "ScanHostRow",
+    "ScanRow",
+    "SightingRow",
+]
 
 
 def _now() -> dt.datetime:
@@ -94,3 +104,83 @@ class DeviceResultRow(Base):
     error: Mapped[str | None] = mapped_column(Text)
     attribution: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class DeviceRow(Base):
+    """A device tracked across scans and imports, merged by MAC, then serial, then address."""
+
+    __tablename__ = "device"
+    __table_args__ = (Index("ix_device_mac", "mac"), Index("ix_device_serial", "serial"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(256), unique=True)
+    mac: Mapped[str | None] = mapped_column(String(17))
+    serial: Mapped[str | None] = mapped_column(String(128))
+    address: Mapped[str | None] = mapped_column(String(64))
+    site: Mapped[str | None] = mapped_column(String(120))
+    vendor: Mapped[str | None] = mapped_column(String(64))
+    brand: Mapped[str | None] = mapped_column(String(64))
+    model: Mapped[str | None] = mapped_column(String(255))
+    firmware: Mapped[str | None] = mapped_column(String(255))
+    restricted: Mapped[bool | None] = mapped_column(Boolean)
+    confidence: Mapped[str | None] = mapped_column(String(8))
+    attribution: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    first_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    gone_since: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SightingRow(Base):
+    """A device seen in one scan or import, at an address."""
+
+    __tablename__ = "sighting"
+    __table_args__ = (UniqueConstraint("device_id", "scan_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("device.id", ondelete="CASCADE"))
+    scan_id: Mapped[int] = mapped_column(ForeignKey("scan.id", ondelete="CASCADE"))
+    address: Mapped[str | None] = mapped_column(String(64))
+    vendor: Mapped[str | None] = mapped_column(String(64))
+    model: Mapped[str | None] = mapped_column(String(255))
+    firmware: Mapped[str | None] = mapped_column(String(255))
+    restricted: Mapped[bool | None] = mapped_column(Boolean)
+    seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class FindingRow(Base):
+    """A finding kept over time, with its remediation status."""
+
+    __tablename__ = "finding"
+    __table_args__ = (UniqueConstraint("device_id", "profile", "subject"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("device.id", ondelete="CASCADE"))
+    profile: Mapped[str] = mapped_column(String(120))
+    subject: Mapped[str] = mapped_column(String(255))
+    obligation: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    assessed_status: Mapped[str] = mapped_column(String(16))
+    confidence: Mapped[str] = mapped_column(String(8))
+    due: Mapped[dt.date | None] = mapped_column(Date)
+    citation: Mapped[str] = mapped_column(Text)
+    explanation: Mapped[str] = mapped_column(Text)
+    caveats: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reason: Mapped[str | None] = mapped_column(Text)
+    waiver: Mapped[str | None] = mapped_column(String(255))
+    expires: Mapped[dt.date | None] = mapped_column(Date)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class AuditRow(Base):
+    """Who changed what, when and why (append-only)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(255))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)

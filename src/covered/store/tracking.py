@@ -1,0 +1,312 @@
+"""Tracking over time: devices merged across scans, their history, scan differences, findings and remediation.
+
+Devices merge by MAC first, then serial number, then address (an address alone merges only with a device
+that has no MAC or serial either). Every change a person makes goes to the audit log with who, when and why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from covered.errors import UsageError
+from covered.model import Finding, FindingStatus
+from covered.store.db import Store
+from covered.store.schema import AuditRow, DeviceResultRow, DeviceRow, FindingRow, ScanHostRow, SightingRow
+
+__all__ = ["DiffResult", "current_actor", "diff_scans", "find_device", "merge_scan", "remediate", "save_findings"]
+
+_MANUAL = {
+    FindingStatus.PLANNED.value,
+    FindingStatus.REMOVED.value,
+    FindingStatus.REPLACED.value,
+    FindingStatus.EXEMPTED.value,
+}
+_ALLOWED = {
+    "open": {"planned", "removed", "replaced", "exempted", "review"},
+    "review": {"open", "planned", "removed", "replaced", "exempted"},
+    "planned": {"removed", "replaced", "exempted", "open"},
+    "exempted": {"open", "planned", "removed", "replaced"},
+    "removed": {"open"},
+    "replaced": {"open"},
+}
+"""Remediation transitions a person may make (a device seen again after removal is reopened by a scan)."""
+
+
+def current_actor() -> str:
+    """The person acting: COVERED_ACTOR, else the login name."""
+    import os
+
+    return os.environ.get("COVERED_ACTOR") or getpass.getuser()
+
+
+def _audit(session: Session, actor: str, action: str, target: str, before: Any, after: Any, reason: str | None) -> None:
+    session.add(
+        AuditRow(
+            actor=actor,
+            action=action,
+            target=target,
+            before=None if before is None else json.dumps(before, default=str),
+            after=None if after is None else json.dumps(after, default=str),
+            reason=reason,
+        )
+    )
+
+
+def _match(session: Session, result: DeviceResultRow) -> DeviceRow | None:
+    serial = (result.attribution or {}).get("serial")
+    if result.mac:
+        found = session.scalars(select(DeviceRow).where(DeviceRow.mac == result.mac)).first()
+        if found is not None:
+            return found
+    if serial:
+        found = session.scalars(select(DeviceRow).where(DeviceRow.serial == serial)).first()
+        if found is not None:
+            return found
+    if result.address:
+        return session.scalars(
+            select(DeviceRow).where(
+                DeviceRow.address == result.address, DeviceRow.mac.is_(None), DeviceRow.serial.is_(None)
+            )
+        ).first()
+    return None
+
+
+def merge_scan(store: Store, scan_id: int) -> tuple[int, int, int]:
+    """Fold a finished scan's results into tracked devices; returns (new, updated, gone)."""
+    now = dt.datetime.now(dt.UTC)
+    new = updated = gone = 0
+    with store.session() as session, session.begin():
+        seen: set[int] = set()
+        results = session.scalars(select(DeviceResultRow).where(DeviceResultRow.scan_id == scan_id)).all()
+        for result in results:
+            if not result.services and not result.vendor and not result.mac:
+                continue
+            attribution = result.attribution or {}
+            device = _match(session, result)
+            if device is None:
+                key = result.mac or attribution.get("serial") or result.address or result.device_key
+                device = DeviceRow(key=f"{key}", first_seen=now)
+                session.add(device)
+                new += 1
+            else:
+                updated += 1
+            device.mac = result.mac or device.mac
+            device.serial = attribution.get("serial") or device.serial
+            device.address = result.address
+            for name in ("vendor", "brand", "model", "firmware", "restricted", "confidence"):
+                setattr(device, name, getattr(result, name))
+            device.attribution = attribution
+            device.last_seen = now
+            device.gone_since = None
+            session.flush()
+            seen.add(device.id)
+            session.add(
+                SightingRow(
+                    device_id=device.id,
+                    scan_id=scan_id,
+                    address=result.address,
+                    vendor=result.vendor,
+                    model=result.model,
+                    firmware=result.firmware,
+                    restricted=result.restricted,
+                    seen_at=now,
+                )
+            )
+            # A device seen again after it was marked removed or replaced is reopened: the fix did not hold.
+            for finding in session.scalars(
+                select(FindingRow).where(
+                    FindingRow.device_id == device.id, FindingRow.status.in_(["removed", "replaced"])
+                )
+            ):
+                _audit(
+                    session,
+                    "covered scan",
+                    "reopen",
+                    f"finding {finding.id}",
+                    finding.status,
+                    "open",
+                    f"device seen again in scan {scan_id}",
+                )
+                finding.status = "open"
+        scanned = set(session.scalars(select(ScanHostRow.address).where(ScanHostRow.scan_id == scan_id)))
+        for device in session.scalars(select(DeviceRow).where(DeviceRow.gone_since.is_(None))):
+            if device.id not in seen and device.address in scanned:
+                device.gone_since = now
+                gone += 1
+    return new, updated, gone
+
+
+@dataclass
+class DiffResult:
+    """Devices new in the second scan, gone from it, and changed between the two."""
+
+    new: list[dict[str, Any]]
+    gone: list[dict[str, Any]]
+    changed: list[dict[str, Any]]
+
+
+def diff_scans(store: Store, first: int, second: int) -> DiffResult:
+    """Compare two merged scans device by device."""
+    with store.session() as session:
+
+        def sightings(scan_id: int) -> dict[int, SightingRow]:
+            store.scan(scan_id)
+            return {s.device_id: s for s in session.scalars(select(SightingRow).where(SightingRow.scan_id == scan_id))}
+
+        a, b = sightings(first), sightings(second)
+        devices = {d.id: d for d in session.scalars(select(DeviceRow).where(DeviceRow.id.in_(set(a) | set(b))))}
+
+    def row(device_id: int, sighting: SightingRow) -> dict[str, Any]:
+        device = devices[device_id]
+        return {
+            "device": device.key,
+            "address": sighting.address,
+            "vendor": sighting.vendor,
+            "model": sighting.model,
+            "firmware": sighting.firmware,
+            "restricted": sighting.restricted,
+        }
+
+    changed = []
+    for device_id in sorted(set(a) & set(b)):
+        before, after = row(device_id, a[device_id]), row(device_id, b[device_id])
+        fields = [k for k in ("address", "vendor", "model", "firmware", "restricted") if before[k] != after[k]]
+        if fields:
+            changed.append(
+                {
+                    "device": before["device"],
+                    "fields": fields,
+                    "before": {k: before[k] for k in fields},
+                    "after": {k: after[k] for k in fields},
+                }
+            )
+    return DiffResult(
+        new=[row(i, b[i]) for i in sorted(set(b) - set(a))],
+        gone=[row(i, a[i]) for i in sorted(set(a) - set(b))],
+        changed=changed,
+    )
+
+
+def find_device(session: Session, reference: str) -> DeviceRow:
+    """A tracked device by id, key, MAC or current address; UsageError when none or several match."""
+    from covered.identify.oui import normalise_mac
+
+    if reference.isdigit():
+        device = session.get(DeviceRow, int(reference))
+        if device is not None:
+            return device
+    mac = normalise_mac(reference)
+    query = select(DeviceRow).where(
+        (DeviceRow.key == reference) | (DeviceRow.address == reference) | (DeviceRow.mac == (mac or reference))
+    )
+    matches = session.scalars(query).all()
+    if not matches:
+        raise UsageError("DEVICE", f"no tracked device {reference!r} (see `covered devices`)")
+    if len(matches) > 1:
+        raise UsageError("DEVICE", f"{reference!r} matches {len(matches)} devices; give the device id")
+    return matches[0]
+
+
+def save_findings(store: Store, profile: str, findings: Sequence[tuple[str, Finding]], actor: str) -> int:
+    """Keep findings of (device key, finding) pairs; a person's remediation status is never overwritten."""
+    saved = 0
+    now = dt.datetime.now(dt.UTC)
+    with store.session() as session, session.begin():
+        for reference, finding in findings:
+            device = find_device(session, reference)
+            subject = finding.rule or finding.vulnerability or "?"
+            row = session.scalars(
+                select(FindingRow).where(
+                    FindingRow.device_id == device.id, FindingRow.profile == profile, FindingRow.subject == subject
+                )
+            ).first()
+            values = {
+                "obligation": finding.obligation.value,
+                "assessed_status": finding.status.value,
+                "confidence": finding.confidence.value,
+                "due": finding.due,
+                "citation": finding.citation,
+                "explanation": finding.explanation,
+                "caveats": list(finding.caveats),
+                "updated_at": now,
+            }
+            if row is None:
+                row = FindingRow(
+                    device_id=device.id, profile=profile, subject=subject, status=finding.status.value, **values
+                )
+                session.add(row)
+                session.flush()
+                _audit(
+                    session,
+                    actor,
+                    "finding",
+                    f"finding {row.id}",
+                    None,
+                    finding.status.value,
+                    f"assessed under {profile}",
+                )
+            else:
+                for name, value in values.items():
+                    setattr(row, name, value)
+                if row.status not in _MANUAL:
+                    row.status = finding.status.value
+            saved += 1
+    return saved
+
+
+def remediate(
+    store: Store,
+    reference: str,
+    status: str,
+    reason: str,
+    actor: str,
+    *,
+    subject: str | None = None,
+    profile: str | None = None,
+    waiver: str | None = None,
+    expires: dt.date | None = None,
+) -> list[int]:
+    """Move a device's findings (or one of them) to a remediation status; every change is audited."""
+    if status not in {s.value for s in FindingStatus} - {"review"}:
+        raise UsageError("--status", f"choose from open, planned, removed, replaced, exempted (not {status!r})")
+    if not reason.strip():
+        raise UsageError("--reason", "say why (it goes to the audit log)")
+    if status == "exempted" and (not waiver or expires is None):
+        raise UsageError("--waiver", "an exemption needs --waiver REFERENCE and --expires YYYY-MM-DD")
+    changed = []
+    with store.session() as session, session.begin():
+        device = find_device(session, reference)
+        query = select(FindingRow).where(FindingRow.device_id == device.id)
+        if subject is not None:
+            query = query.where(FindingRow.subject == subject)
+        if profile is not None:
+            query = query.where(FindingRow.profile == profile)
+        rows = session.scalars(query).all()
+        if not rows:
+            raise UsageError("DEVICE", f"device {device.key} has no saved findings (run `covered assess --save`)")
+        for row in rows:
+            if status == row.status:
+                continue
+            if status not in _ALLOWED.get(row.status, set()):
+                raise UsageError("--status", f"finding {row.id} is {row.status}; it cannot become {status}")
+            _audit(
+                session,
+                actor,
+                "remediate",
+                f"finding {row.id} ({device.key}, {row.subject})",
+                row.status,
+                status,
+                reason + (f" [waiver {waiver} until {expires}]" if waiver else ""),
+            )
+            row.status, row.reason, row.waiver, row.expires = status, reason, waiver, expires
+            row.updated_at = dt.datetime.now(dt.UTC)
+            changed.append(row.id)
+    return changed
