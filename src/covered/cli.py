@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,7 +27,7 @@ from covered.collect import import_file, parse_mapping
 from covered.collect.multicast import discover
 from covered.collect.probes import Credentials
 from covered.collect.scan_job import PlannedScan, device_rows, plan_scan, resume_scan, run_planned
-from covered.collect.scanner import ScanOptions, ScanProgress
+from covered.collect.scanner import ScanOptions, ScanProgress, mac_of
 from covered.collect.targets import Scope, parse_ports
 from covered.errors import CoveredError, DataError, UsageError
 from covered.identify.observations import ObservationReader, group_by_device, observations_from_flags
@@ -435,6 +436,8 @@ def import_(
         Path | None, typer.Option("--observations-out", help="Also write the observations as JSON Lines.")
     ] = None,
     evidence: Annotated[bool, typer.Option("--evidence/--no-evidence", help="Print each evidence chain.")] = False,
+    save: Annotated[bool, typer.Option("--save", help="Store the devices (as an import) for tracking.")] = False,
+    db: DbOpt = None,
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
     output: OutputOpt = None,
@@ -452,6 +455,20 @@ def import_(
         _err.print(f"columns: {escape(', '.join(f'{k} -> {v}' for k, v in result.columns.items()))}", soft_wrap=True)
     identifier = registry.identifier
     attributions = [identifier.attribute(key, items) for key, items in result.devices.items()]
+    if save:
+        store = open_store(db)
+        import_id = store.create_scan([str(file)], list(result.devices), {"format": result.format}, kind="import")
+        for attribution, (key, items) in zip(attributions, result.devices.items(), strict=True):
+            # One transaction per device: a killed import keeps every device it reported as stored.
+            store.record_host(
+                import_id,
+                HostRecord(address=key, observations=items, services=[], attribution=attribution, mac=mac_of(items)),
+            )
+        from covered.store.tracking import merge_scan
+
+        new, updated, _ = merge_scan(store, import_id)
+        store.set_status(import_id, "complete")
+        _err.print(f"stored as import {import_id}: {new} new devices, {updated} updated")
     if observations_out is not None:
         lines = (o.model_dump_json(exclude_none=True) + "\n" for items in result.devices.values() for o in items)
         observations_out.write_text("".join(lines), encoding="utf-8")
@@ -1045,6 +1062,78 @@ def audit(db: DbOpt = None, as_json: JsonOpt = False) -> None:
             ),
             soft_wrap=True,
         )
+
+
+class ReportFormat(StrEnum):
+    """Report formats."""
+
+    HTML = "html"
+    PDF = "pdf"
+    CSV = "csv"
+    JSON = "json"
+    CYCLONEDX = "cyclonedx"
+    PACK = "pack"
+
+
+@app.command()
+def report(
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="html, pdf, csv, json, cyclonedx or pack.")] = (
+        ReportFormat.HTML
+    ),
+    scan_id: Annotated[int | None, typer.Option("--scan-id", help="Only devices seen in this scan.")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Reports for auditors; `--format pack` writes the evidence pack (report, observations, SHA-256 manifest)."""
+    from covered.report.bundle import (
+        collect,
+        render_csv,
+        render_cyclonedx,
+        render_html,
+        render_json,
+        render_pdf,
+        write_pack,
+    )
+
+    data = collect(open_store(db), scan_id, with_observations=fmt is ReportFormat.PACK)
+    if fmt is ReportFormat.PDF:
+        render_pdf(data, output)
+    elif fmt is ReportFormat.PACK:
+        digests = write_pack(data, output)
+        _err.print(
+            f"evidence pack with {len(digests)} files and a SHA-256 manifest; check it with `covered verify {output}`"
+        )
+    else:
+        renderers = {
+            ReportFormat.HTML: render_html,
+            ReportFormat.CSV: render_csv,
+            ReportFormat.JSON: render_json,
+            ReportFormat.CYCLONEDX: render_cyclonedx,
+        }
+        _emit(renderers[fmt](data), output)
+    _err.print(f"wrote {output} ({len(data.devices)} devices, {len(data.findings)} findings)")
+
+
+@app.command()
+def verify(
+    pack: Annotated[Path, typer.Argument(metavar="PACK", help="Evidence pack written by `covered report`.")],
+) -> None:
+    """Check an evidence pack against its SHA-256 manifest. Exit 1 when anything was altered or is missing."""
+    import zipfile
+
+    from covered.report.bundle import verify_pack
+
+    if not pack.is_file():
+        raise UsageError("PACK", f"{pack} not found")
+    try:
+        problems = verify_pack(pack)
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise DataError(pack, None, f"not an evidence pack: {exc}") from None
+    for problem in problems:
+        _err.print(f"covered: {escape(str(pack))}: {escape(problem)}")
+    if problems:
+        raise typer.Exit(1)
+    _out.print(f"{pack}: every file matches its SHA-256 in the manifest")
 
 
 @app.command()

@@ -25,7 +25,7 @@ from covered.identify.oui import normalise_mac
 from covered.model import Attribution, Channel, Observation
 from covered.store import HostRecord, Store
 
-__all__ = ["ScanOptions", "ScanProgress", "Scanner"]
+__all__ = ["ScanOptions", "ScanProgress", "Scanner", "mac_of"]
 
 _HTTP_PORTS = (80, 8080, 443, 8443)
 
@@ -142,7 +142,7 @@ class Scanner:
             observations=ctx.observations if (useful or open_tcp) else [],
             services=services,
             attribution=attribution,
-            mac=_mac_of(ctx.observations),
+            mac=mac_of(ctx.observations),
             error=error,
         )
 
@@ -211,7 +211,8 @@ class Scanner:
         return progress
 
 
-def _mac_of(observations: Sequence[Observation]) -> str | None:
+def mac_of(observations: Sequence[Observation]) -> str | None:
+    """The first MAC address among the observations and what they imply (SADP, DHIP, ISAPI replies)."""
     for observation in observations:
         for derived in (observation, *derive(observation)):
             if derived.channel is Channel.MAC:

@@ -69,11 +69,13 @@ class Store:
         return self._sessions()
 
     # --- scans -------------------------------------------------------------------------------
-    def create_scan(self, targets: Sequence[str], addresses: Iterable[str], parameters: dict[str, Any]) -> int:
-        """Record a new scan and its pending hosts; returns the scan id."""
+    def create_scan(
+        self, targets: Sequence[str], addresses: Iterable[str], parameters: dict[str, Any], kind: str = "scan"
+    ) -> int:
+        """Record a new scan (or import) and its pending hosts; returns its id."""
         addresses = list(dict.fromkeys(addresses))
         with self.session() as session, session.begin():
-            scan = ScanRow(targets=list(targets), parameters=parameters, hosts_total=len(addresses))
+            scan = ScanRow(kind=kind, targets=list(targets), parameters=parameters, hosts_total=len(addresses))
             session.add(scan)
             session.flush()
             session.execute(

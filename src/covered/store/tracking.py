@@ -87,8 +87,8 @@ def merge_scan(store: Store, scan_id: int) -> tuple[int, int, int]:
         seen: set[int] = set()
         results = session.scalars(select(DeviceResultRow).where(DeviceResultRow.scan_id == scan_id)).all()
         for result in results:
-            if not result.services and not result.vendor and not result.mac:
-                continue
+            if result.error and not result.services and not result.vendor and not result.mac:
+                continue  # a host that only failed (e.g. timed out on connect) is not a device
             attribution = result.attribution or {}
             device = _match(session, result)
             if device is None:

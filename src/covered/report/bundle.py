@@ -1,0 +1,429 @@
+"""Reports for auditors: self-contained HTML with charts, PDF, CSV, JSON, a CycloneDX 1.6 hardware BOM,
+and an evidence pack (report, raw observations and a SHA-256 manifest in one archive) that `verify` checks."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import html
+import io
+import json
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from covered.store import Store
+from covered.store.schema import AuditRow, DeviceRow, FindingRow, ObservationRow, SightingRow
+
+__all__ = [
+    "ReportData",
+    "collect",
+    "render_csv",
+    "render_cyclonedx",
+    "render_html",
+    "render_json",
+    "render_pdf",
+    "verify_pack",
+    "write_pack",
+]
+
+
+@dataclass
+class ReportData:
+    """Everything a report shows, read once from the store."""
+
+    title: str
+    generated: str
+    scan_id: int | None
+    devices: list[dict[str, Any]]
+    findings: list[dict[str, Any]]
+    audit: list[dict[str, Any]]
+    observations: list[dict[str, Any]] = field(default_factory=list)
+
+
+def collect(store: Store, scan_id: int | None = None, *, with_observations: bool = False) -> ReportData:
+    """Tracked devices (those seen in `scan_id`, or all), their kept findings and the audit log."""
+    with store.session() as session:
+        query = select(DeviceRow).order_by(DeviceRow.id)
+        if scan_id is not None:
+            store.scan(scan_id)
+            query = query.join(SightingRow, SightingRow.device_id == DeviceRow.id).where(SightingRow.scan_id == scan_id)
+        devices = session.scalars(query).all()
+        ids = {d.id for d in devices}
+        findings = [f for f in session.scalars(select(FindingRow).order_by(FindingRow.id)) if f.device_id in ids]
+        audit = session.scalars(select(AuditRow).order_by(AuditRow.id)).all()
+        observations: list[ObservationRow] = []
+        if with_observations:
+            observations = list(
+                session.scalars(
+                    select(ObservationRow).order_by(ObservationRow.id).where(ObservationRow.scan_id == scan_id)
+                    if scan_id is not None
+                    else select(ObservationRow)
+                )
+            )
+    keys = {d.id: d.key for d in devices}
+    return ReportData(
+        title=f"covered report{f' for scan {scan_id}' if scan_id is not None else ''}",
+        generated=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        scan_id=scan_id,
+        devices=[
+            {
+                "id": d.id,
+                "key": d.key,
+                "address": d.address,
+                "mac": d.mac,
+                "serial": d.serial,
+                "site": d.site,
+                "vendor": d.vendor,
+                "brand": d.brand,
+                "model": d.model,
+                "firmware": d.firmware,
+                "restricted": d.restricted,
+                "confidence": d.confidence,
+                "explanation": (d.attribution or {}).get("explanation"),
+                "evidence": _evidence_text(d.attribution or {}),
+                "first_seen": d.first_seen.isoformat(),
+                "last_seen": d.last_seen.isoformat(),
+                "gone_since": d.gone_since.isoformat() if d.gone_since else None,
+            }
+            for d in devices
+        ],
+        findings=[
+            {
+                "id": f.id,
+                "device": keys[f.device_id],
+                "profile": f.profile,
+                "subject": f.subject,
+                "obligation": f.obligation,
+                "status": f.status,
+                "confidence": f.confidence,
+                "due": f.due.isoformat() if f.due else None,
+                "citation": f.citation,
+                "explanation": f.explanation,
+                "caveats": f.caveats,
+                "reason": f.reason,
+                "waiver": f.waiver,
+                "expires": f.expires.isoformat() if f.expires else None,
+            }
+            for f in findings
+        ],
+        audit=[
+            {
+                "at": a.at.isoformat(),
+                "actor": a.actor,
+                "action": a.action,
+                "target": a.target,
+                "before": a.before,
+                "after": a.after,
+                "reason": a.reason,
+            }
+            for a in audit
+        ],
+        observations=[
+            {
+                "device": o.device_key,
+                "channel": o.channel,
+                "field": o.field,
+                "value": o.value,
+                "target": o.target,
+                "port": o.port,
+                "time": o.observed_at.isoformat() if o.observed_at else None,
+                "collector": o.collector,
+                "scan_id": o.scan_id,
+            }
+            for o in observations
+        ],
+    )
+
+
+def _evidence_text(attribution: dict[str, Any]) -> str:
+    """The evidence chain in one line: channel.field='value' -> matcher."""
+    return "; ".join(
+        f"{e.get('channel')}.{e.get('field')}={e.get('value')!r} -> {e.get('matcher')}"
+        for e in attribution.get("evidence", [])
+    )
+
+
+def _bars(title: str, counts: Counter[str]) -> str:
+    """An inline SVG bar chart (no scripts, no external assets)."""
+    items = counts.most_common(12)
+    if not items:
+        return f"<figure><figcaption>{html.escape(title)}</figcaption><p>none</p></figure>"
+    top = max(n for _, n in items)
+    rows = []
+    for i, (label, n) in enumerate(items):
+        width = 300 * n / top
+        rows.append(
+            f'<text x="0" y="{i * 22 + 15}">{html.escape(label)}</text>'
+            f'<rect x="160" y="{i * 22 + 3}" width="{width:.0f}" height="16" fill="#4a6fa5"/>'
+            f'<text x="{165 + width:.0f}" y="{i * 22 + 15}">{n}</text>'
+        )
+    return (
+        f'<figure><figcaption>{html.escape(title)}</figcaption><svg xmlns="http://www.w3.org/2000/svg" '
+        f'width="520" height="{len(items) * 22 + 6}" font-size="12">{"".join(rows)}</svg></figure>'
+    )
+
+
+def _table(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td>{html.escape('' if r.get(c) is None else str(r.get(c)))}</td>" for c in columns)
+        + "</tr>"
+        for r in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def render_html(data: ReportData) -> str:
+    """One self-contained HTML page: summary, charts, devices, findings, audit trail. Everything is escaped."""
+    restricted = sum(1 for d in data.devices if d["restricted"])
+    remediation = Counter(
+        f"{a['at'][:10]} {json.loads(a['after']) if a['after'] else ''}"
+        for a in data.audit
+        if a["action"] == "remediate"
+    )
+    charts = "".join(
+        [
+            _bars("Devices by vendor", Counter(d["vendor"] or "unknown" for d in data.devices)),
+            _bars(
+                "Devices by site",
+                Counter(d["site"] or d["address"] or "unknown" for d in data.devices)
+                if any(d["site"] for d in data.devices)
+                else Counter((d["vendor"] and "attributed") or "unattributed" for d in data.devices),
+            ),
+            _bars("Findings by rule", Counter(f["subject"] for f in data.findings)),
+            _bars("Findings by status", Counter(f["status"] for f in data.findings)),
+            _bars("Remediation over time (day, new status)", remediation),
+        ]
+    )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(data.title)}</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<style>body{{font-family:sans-serif;margin:2em;max-width:1200px}}table{{border-collapse:collapse;font-size:12px}}
+td,th{{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}}figure{{display:inline-block;
+margin:1em}}figcaption{{font-weight:bold}}</style></head><body>
+<h1>{html.escape(data.title)}</h1>
+<p>Generated {html.escape(data.generated)}. {len(data.devices)} devices, {restricted} attributed to a restricted
+vendor; {len(data.findings)} findings. Every attribution carries its evidence chain in the JSON report and the
+evidence pack; an OEM link is evidence for investigation, not a legal conclusion.</p>
+{charts}
+<h2>Devices</h2>{
+        _table(
+            data.devices,
+            [
+                "key",
+                "address",
+                "mac",
+                "vendor",
+                "brand",
+                "model",
+                "firmware",
+                "restricted",
+                "confidence",
+                "explanation",
+                "evidence",
+                "last_seen",
+                "gone_since",
+            ],
+        )
+    }
+<h2>Findings</h2>{
+        _table(
+            data.findings,
+            [
+                "device",
+                "profile",
+                "subject",
+                "obligation",
+                "status",
+                "due",
+                "explanation",
+                "reason",
+                "waiver",
+                "expires",
+            ],
+        )
+    }
+<h2>Audit trail</h2>{_table(data.audit, ["at", "actor", "action", "target", "before", "after", "reason"])}
+</body></html>
+"""
+
+
+def render_json(data: ReportData) -> str:
+    """The report as one JSON document."""
+    return json.dumps(
+        {
+            "title": data.title,
+            "generated": data.generated,
+            "scan_id": data.scan_id,
+            "devices": data.devices,
+            "findings": data.findings,
+            "audit": data.audit,
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+def render_csv(data: ReportData) -> str:
+    """Devices with their findings, one row per finding (devices without findings once)."""
+    buffer = io.StringIO()
+    columns = [
+        "key",
+        "address",
+        "mac",
+        "vendor",
+        "brand",
+        "model",
+        "firmware",
+        "restricted",
+        "profile",
+        "subject",
+        "obligation",
+        "status",
+        "due",
+    ]
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    by_device: dict[str, list[dict[str, Any]]] = {}
+    for finding in data.findings:
+        by_device.setdefault(finding["device"], []).append(finding)
+    for device in data.devices:
+        for finding in by_device.get(device["key"], [{}]):
+            writer.writerow({**device, **{k: v for k, v in finding.items() if k != "device"}})
+    return buffer.getvalue()
+
+
+def render_cyclonedx(data: ReportData) -> str:
+    """A CycloneDX 1.6 hardware BOM: one device component each, manufacturer vs brand, findings as properties."""
+    from cyclonedx.model import Property
+    from cyclonedx.model.bom import Bom
+    from cyclonedx.model.component import Component, ComponentType
+    from cyclonedx.model.contact import OrganizationalEntity
+    from cyclonedx.output.json import JsonV1Dot6
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    bom = Bom()
+    findings: dict[str, list[dict[str, Any]]] = {}
+    for finding in data.findings:
+        findings.setdefault(finding["device"], []).append(finding)
+    for device in data.devices:
+        properties = [
+            Property(name=f"covered:{k}", value=str(device[k]))
+            for k in ("address", "mac", "brand", "restricted", "confidence", "explanation", "first_seen", "last_seen")
+            if device.get(k) is not None
+        ]
+        for finding in findings.get(device["key"], []):
+            properties.append(
+                Property(
+                    name="covered:finding",
+                    value=json.dumps({k: finding[k] for k in ("subject", "obligation", "status", "due", "profile")}),
+                )
+            )
+        component = Component(
+            type=ComponentType.DEVICE,
+            name=device["model"] or device["key"],
+            version=device["firmware"] or None,
+            bom_ref=f"device-{device['id']}",
+            manufacturer=OrganizationalEntity(name=device["vendor"]) if device["vendor"] else None,
+            supplier=OrganizationalEntity(name=device["brand"]) if device["brand"] else None,
+            properties=properties,
+        )
+        bom.components.add(component)
+    text = JsonV1Dot6(bom).output_as_string(indent=2)
+    error = JsonStrictValidator(SchemaVersion.V1_6).validate_str(text)
+    if error is not None:
+        raise ValueError(f"CycloneDX output does not validate: {error}")
+    return text
+
+
+def render_pdf(data: ReportData, path: Path) -> None:
+    """A printable PDF with the summary, devices and findings."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    cell = styles["BodyText"]
+    cell.fontSize = 7
+    cell.leading = 8
+
+    def table(rows: list[dict[str, Any]], columns: list[str]) -> Table:
+        body = [[Paragraph(html.escape(c), cell) for c in columns]]
+        body += [
+            [Paragraph(html.escape("" if r.get(c) is None else str(r.get(c))), cell) for c in columns] for r in rows
+        ]
+        result = Table(body, repeatRows=1)
+        result.setStyle(
+            TableStyle(
+                [("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey)]
+            )
+        )
+        return result
+
+    restricted = sum(1 for d in data.devices if d["restricted"])
+    story = [
+        Paragraph(html.escape(data.title), styles["Title"]),
+        Paragraph(
+            html.escape(
+                f"Generated {data.generated}. {len(data.devices)} devices, {restricted} "
+                f"restricted; {len(data.findings)} findings."
+            ),
+            styles["Normal"],
+        ),
+        Spacer(1, 8),
+        Paragraph("Devices", styles["Heading2"]),
+        table(data.devices, ["key", "address", "vendor", "brand", "model", "firmware", "restricted"]),
+        Spacer(1, 8),
+        Paragraph("Findings", styles["Heading2"]),
+        table(data.findings, ["device", "subject", "obligation", "status", "due", "explanation"]),
+    ]
+    SimpleDocTemplate(str(path), pagesize=landscape(A4), title=data.title).build(story)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_pack(data: ReportData, path: Path) -> dict[str, str]:
+    """A ZIP with report.html, report.json, bom.cdx.json, observations.jsonl and manifest.json (SHA-256 of each)."""
+    files = {
+        "report.html": render_html(data).encode("utf-8"),
+        "report.json": render_json(data).encode("utf-8"),
+        "bom.cdx.json": render_cyclonedx(data).encode("utf-8"),
+        "observations.jsonl": "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in data.observations).encode(),
+    }
+    digests = {name: _sha256(content) for name, content in files.items()}
+    manifest = {"generated": data.generated, "scan_id": data.scan_id, "algorithm": "sha256", "files": digests}
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+        archive.writestr("manifest.json", json.dumps(manifest, indent=2))
+    return digests
+
+
+def verify_pack(path: Path) -> list[str]:
+    """Problems with an evidence pack: missing, extra or altered files; empty when it is intact."""
+    problems: list[str] = []
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        if "manifest.json" not in names:
+            return ["manifest.json is missing"]
+        manifest = json.loads(archive.read("manifest.json"))
+        listed = manifest.get("files", {})
+        for name, digest in listed.items():
+            if name not in names:
+                problems.append(f"{name}: listed in the manifest but missing")
+            elif _sha256(archive.read(name)) != digest:
+                problems.append(f"{name}: SHA-256 differs from the manifest")
+        for name in sorted(names - set(listed) - {"manifest.json"}):
+            problems.append(f"{name}: not in the manifest")
+    return problems

@@ -1,0 +1,109 @@
+"""Reports: escaped HTML with inline charts, valid CycloneDX 1.6, a real PDF, an evidence pack that verify checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from covered.assess import DeviceContext, assess
+from covered.collect.scan_job import device_rows
+from covered.model import Channel, Observation
+from covered.registry import Registry
+from covered.report.bundle import (
+    collect,
+    render_csv,
+    render_cyclonedx,
+    render_html,
+    render_pdf,
+    verify_pack,
+    write_pack,
+)
+from covered.store import HostRecord, Store, open_store
+from covered.store.tracking import merge_scan, remediate, save_findings
+from tests.test_cli import run
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def store(registry: Registry, tmp_path: Path) -> Store:
+    store = open_store(tmp_path / "report.db")
+    scan = store.create_scan(["10.0.0.0/30"], ["10.0.0.1", "10.0.0.2"], {})
+    identifier = registry.identifier
+    for address, observations in {
+        "10.0.0.1": [("http", "server", "DNVRS-Webs"), ("mac", "address", "44:19:B6:00:00:01")],
+        "10.0.0.2": [("http", "server", SCRIPT), ("http", "title", SCRIPT), ("inventory", "model", SCRIPT)],
+    }.items():
+        items = [
+            Observation(device=address, channel=Channel(c), field=f, value=v, target=address)
+            for c, f, v in observations
+        ]
+        store.record_host(scan, HostRecord(address, items, ["tcp/80"], identifier.attribute(address, items)))
+    merge_scan(store, scan)
+    profile = registry.profiles["us-federal-agency"].record
+    devices = [DeviceContext(a, str(f["address"])) for a, f in device_rows(store, scan)]
+    findings = assess(registry, profile, devices, dt.date(2026, 11, 22))
+    save_findings(store, profile.id, [(f.device, f) for f in findings], "tester")
+    remediate(store, "10.0.0.1", "planned", "replacement ordered", "alice")
+    return store
+
+
+def test_html_is_self_contained_and_escapes_device_text(store: Store) -> None:
+    page = render_html(collect(store, 1))
+    assert SCRIPT not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<svg" in page
+    assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "replacement ordered" in page
+
+
+def test_cyclonedx_bom_validates_and_carries_findings(store: Store) -> None:
+    bom = json.loads(render_cyclonedx(collect(store, 1)))
+    assert bom["specVersion"] == "1.6"
+    hik = next(c for c in bom["components"] if c.get("manufacturer", {}).get("name") == "hikvision")
+    assert hik["type"] == "device"
+    assert any(p["name"] == "covered:finding" for p in hik["properties"])
+
+
+def test_pdf_and_csv(store: Store, tmp_path: Path) -> None:
+    target = tmp_path / "report.pdf"
+    render_pdf(collect(store, 1), target)
+    assert target.read_bytes().startswith(b"%PDF-")
+    rows = render_csv(collect(store, 1)).splitlines()
+    assert rows[0].startswith("key,address,mac,vendor")
+    assert len(rows) >= 3
+
+
+def test_evidence_pack_verifies_and_detects_tampering(store: Store, tmp_path: Path) -> None:
+    pack = tmp_path / "pack.zip"
+    digests = write_pack(collect(store, 1, with_observations=True), pack)
+    assert set(digests) == {"report.html", "report.json", "bom.cdx.json", "observations.jsonl"}
+    assert verify_pack(pack) == []
+    with zipfile.ZipFile(pack) as archive:
+        observations = archive.read("observations.jsonl").decode()
+        assert SCRIPT in observations  # raw evidence is kept verbatim
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(pack) as source, zipfile.ZipFile(tampered, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            target.writestr(item, data.replace(b"hikvision", b"axis") if item.filename == "report.json" else data)
+    assert verify_pack(tampered) == ["report.json: SHA-256 differs from the manifest"]
+
+
+def test_cli_report_and_verify(store: Store, tmp_path: Path) -> None:
+    database = store.engine.url.database
+    pack = tmp_path / "cli-pack.zip"
+    made = run("report", "--format", "pack", "--output", str(pack), "--db", str(database))
+    assert made.returncode == 0, made.stderr
+    checked = run("verify", str(pack))
+    assert checked.returncode == 0
+    assert "every file matches" in checked.stdout
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"not a zip")
+    bad = run("verify", str(broken))
+    assert bad.returncode == 2
+    assert bad.stderr.startswith(f"covered: {broken}: not an evidence pack")
