@@ -136,51 +136,80 @@ def _why(attribution: Attribution) -> str:
     return reasons[1].rstrip(")") if len(reasons) == 2 else "evidence in the chain"
 
 
-def _rule_finding(
-    registry: Registry, profile: Profile, device: DeviceContext, rule: Rule, covered: CoveredVendor, today: dt.date
-) -> Finding:
-    attribution = device.attribution
+@dataclass(frozen=True)
+class _RuleReach:
+    """What one (rule, coverage entry) pair contributes to every finding, computed once per assessment."""
+
+    rule: Rule
+    covered: CoveredVendor
+    obligations: list[Obligation]
+    caveats: list[str]
+    review: bool
+    gist: str
+    uses: str
+    due: dt.date
+    confidence: Confidence
+    citation: str
+
+
+def _reach(rule: Rule, covered: CoveredVendor, today: dt.date) -> _RuleReach:
     caveats: list[str] = []
     review = False
+    if covered.vendor is None:
+        caveats.append(f"covered as one of '{covered.name_in_instrument}', not by name")
+    if rule.confirmation is Confirmation.UNCONFIRMED or covered.confirmation is Confirmation.UNCONFIRMED:
+        review = True
+        caveats.append(f"the rule is unconfirmed ({', '.join(rule.unconfirmed_fields) or 'see its notes'})")
+    effective = rule.effective_date
+    earliest, latest = effective.earliest, effective.latest
+    if earliest is not None and earliest > today:
+        review = True
+        caveats.append(f"takes effect {effective.display()}")
+    return _RuleReach(
+        rule=rule,
+        covered=covered,
+        obligations=_obligations(rule.prohibits),
+        caveats=caveats,
+        review=review,
+        gist=re.split(r"(?<=[a-z)])[.;] ", rule.summary, maxsplit=1)[0].rstrip(".;"),
+        uses=f" used for {', '.join(_CONTEXT_WORDS[c] for c in covered.use_contexts)}" if covered.use_contexts else "",
+        due=max(latest, today) if latest else today,
+        confidence=_RULE_CONFIDENCE[rule.confirmation],
+        citation=f"{rule.name} ({rule.source})",
+    )
+
+
+def _rule_finding(reach: _RuleReach, device: DeviceContext, stated: set[UseContext] | None) -> Finding:
+    attribution = device.attribution
+    caveats: list[str] = []
+    review = reach.review
     established = attribution.confidence in (Confidence.HIGH, Confidence.MEDIUM) and not any(
         "model lines" in note for note in attribution.notes
     )
     if not established:
         review = True
         caveats.append("the attribution does not establish the maker; confirm the model and maker")
-    if covered.vendor is None:
-        caveats.append(f"covered as one of '{covered.name_in_instrument}', not by name")
-    if rule.confirmation is Confirmation.UNCONFIRMED or covered.confirmation is Confirmation.UNCONFIRMED:
+    caveats.extend(reach.caveats)
+    if reach.covered.use_contexts and stated is None:
         review = True
-        caveats.append(f"the rule is unconfirmed ({', '.join(rule.unconfirmed_fields) or 'see its notes'})")
-    if covered.use_contexts:
-        stated = _contexts(profile, device)
-        needed = ", ".join(_CONTEXT_WORDS[c] for c in covered.use_contexts)
-        if stated is None:
-            review = True
-            caveats.append(f"applies only where the equipment is used for {needed}; state the site's use")
-    effective = rule.effective_date
-    if effective.earliest is not None and effective.earliest > today:
-        review = True
-        caveats.append(f"takes effect {effective.display()}")
-    obligations = _obligations(rule.prohibits)
-    confidence = _lower(attribution.confidence or Confidence.LOW, _RULE_CONFIDENCE[rule.confirmation])
-    uses = f" used for {', '.join(_CONTEXT_WORDS[c] for c in covered.use_contexts)}" if covered.use_contexts else ""
-    gist = re.split(r"(?<=[a-z)])[.;] ", rule.summary, maxsplit=1)[0].rstrip(".;")
+        needed = ", ".join(_CONTEXT_WORDS[c] for c in reach.covered.use_contexts)
+        caveats.append(f"applies only where the equipment is used for {needed}; state the site's use")
     explanation = (
-        f"{_sentence(_as_sold(attribution))} ({_why(attribution)}); {rule.name} covers "
-        f"{covered.name_in_instrument}{uses}: {gist}."
+        f"{_sentence(_as_sold(attribution))} ({_why(attribution)}); {reach.rule.name} covers "
+        f"{reach.covered.name_in_instrument}{reach.uses}: {reach.gist}."
     )
-    return Finding(
-        id=f"{attribution.device}|{rule.id}",
+    # Every value is built here from validated records, so the model's validation is skipped on this hot path.
+    return Finding.model_construct(
+        id=f"{attribution.device}|{reach.rule.id}",
         device=attribution.device,
-        rule=rule.id,
-        obligation=obligations[0],
-        also=obligations[1:],
-        citation=f"{rule.name} ({rule.source})",
-        effective_date=effective,
-        due=max(effective.latest, today) if effective.latest else today,
-        confidence=confidence,
+        rule=reach.rule.id,
+        vulnerability=None,
+        obligation=reach.obligations[0],
+        also=reach.obligations[1:],
+        citation=reach.citation,
+        effective_date=reach.rule.effective_date,
+        due=reach.due,
+        confidence=_lower(attribution.confidence or Confidence.LOW, reach.confidence),
         status=FindingStatus.REVIEW if review else FindingStatus.OPEN,
         explanation=explanation,
         caveats=caveats,
@@ -216,20 +245,30 @@ def assess(
 ) -> list[Finding]:
     """Every finding for the devices under the profile: rules, own policies, known-exploited vulnerabilities."""
     today = today or dt.date.today()
-    rules = rules_binding(registry, profile)
+    # Index once per call: which (rule, coverage entry) pairs reach each vendor, named or by country.
+    bound = rules_binding(registry, profile)
+    reach: dict[str, list[_RuleReach]] = {}
+    for vendor_id, vendor_record in registry.vendors.items():
+        pairs = []
+        for rule in bound:
+            covered = next((c for c in rule.covered if c.vendor == vendor_id), None) or next(
+                (c for c in rule.covered if c.vendor is None and c.vendor_country == vendor_record.country), None
+            )
+            if covered is not None:
+                pairs.append(_reach(rule, covered, today))
+        reach[vendor_id] = pairs
+    kev: dict[str, list[Vulnerability]] = {}
+    for located in registry.vulnerabilities.values():
+        kev.setdefault(located.record.vendor, []).append(located.record)
     findings: list[Finding] = []
     for device in devices:
         vendor = device.attribution.vendor
         if vendor is None:
             continue
-        for rule in rules:
-            country = registry.vendors[vendor].country if vendor in registry.vendors else None
-            covered = next((c for c in rule.covered if c.vendor == vendor), None) or next(
-                (c for c in rule.covered if c.vendor is None and c.vendor_country and c.vendor_country == country),
-                None,
-            )
-            if covered is not None:
-                findings.append(_rule_finding(registry, profile, device, rule, covered, today))
+        pairs = reach.get(vendor, [])
+        stated = _contexts(profile, device) if any(p.covered.use_contexts for p in pairs) else None
+        for pair in pairs:
+            findings.append(_rule_finding(pair, device, stated))
         for policy in profile.policies:
             if vendor in policy.vendors:
                 obligations = _obligations(policy.prohibits)
@@ -248,7 +287,6 @@ def assess(
                         f"excludes this maker (as did {', '.join(policy.precedents) or 'others'}).",
                     )
                 )
-        for located in registry.vulnerabilities.values():
-            if located.record.vendor == vendor:
-                findings.append(_vulnerability_finding(registry, device, located.record))
+        for vulnerability in kev.get(vendor, []):
+            findings.append(_vulnerability_finding(registry, device, vulnerability))
     return findings
