@@ -1190,6 +1190,11 @@ def demo(
     for line in result.score.wrong:
         _out.print(f"  [yellow]not attributed as the truth says:[/] {escape(line)}")
     _out.print(f"Observations and results are stored in {result.database}.")
+    _out.print(
+        f"Assessed as a US federal contractor guarding government facilities: "
+        f"{result.findings.get('open', 0)} open findings, {result.findings.get('review', 0)} to review. "
+        f"Report: {result.report}; evidence pack: {result.pack} (check it with `covered verify`)."
+    )
     index = registry.event_index
     events = index.select(EventQuery())
     table = Table(title="Ban directory: restriction events by country")

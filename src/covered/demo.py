@@ -34,6 +34,9 @@ class DemoResult:
     attributions: list[Attribution]
     score: Score
     seconds: float
+    findings: dict[str, int]
+    report: Path
+    pack: Path
 
 
 def _accepts(address: str, port: int) -> bool:
@@ -123,4 +126,24 @@ def run_demo(registry: Registry, workdir: Path | None = None, size: int = DEMO_S
         stop_sim(process)
     attributions = [a for a, _ in rows]
     found = [(str(facts["address"]), a.restricted, a.vendor) for a, facts in rows]
-    return DemoResult(folder / "covered.db", attributions, score(truth, found), seconds)
+    # Assess against a federal contractor whose cameras guard government facilities, keep the findings,
+    # and write the auditor's report and evidence pack.
+    from collections import Counter
+
+    from covered.assess import DeviceContext, assess
+    from covered.model import UseContext
+    from covered.report.bundle import collect, render_html, write_pack
+    from covered.store.tracking import save_findings
+
+    profile = registry.profiles["us-federal-contractor"].record.model_copy(
+        update={"default_use_contexts": [UseContext.GOVERNMENT_FACILITY_SECURITY]}
+    )
+    findings = assess(registry, profile, [DeviceContext(a, str(f["address"])) for a, f in rows])
+    save_findings(store, profile.id, [(f.device, f) for f in findings], "covered demo")
+    data = collect(store, planned.scan_id, with_observations=True)
+    report = folder / "report.html"
+    report.write_text(render_html(data), encoding="utf-8")
+    pack = folder / "evidence.zip"
+    write_pack(data, pack)
+    counts = Counter(f.status.value for f in findings)
+    return DemoResult(folder / "covered.db", attributions, score(truth, found), seconds, dict(counts), report, pack)

@@ -145,8 +145,7 @@ class _RuleReach:
     obligations: list[Obligation]
     caveats: list[str]
     review: bool
-    gist: str
-    uses: str
+    tail: str
     due: dt.date
     confidence: Confidence
     citation: str
@@ -162,6 +161,8 @@ def _reach(rule: Rule, covered: CoveredVendor, today: dt.date) -> _RuleReach:
         caveats.append(f"the rule is unconfirmed ({', '.join(rule.unconfirmed_fields) or 'see its notes'})")
     effective = rule.effective_date
     earliest, latest = effective.earliest, effective.latest
+    gist = re.split(r"(?<=[a-z)])[.;] ", rule.summary, maxsplit=1)[0].rstrip(".;")
+    uses = f" used for {', '.join(_CONTEXT_WORDS[c] for c in covered.use_contexts)}" if covered.use_contexts else ""
     if earliest is not None and earliest > today:
         review = True
         caveats.append(f"takes effect {effective.display()}")
@@ -171,33 +172,43 @@ def _reach(rule: Rule, covered: CoveredVendor, today: dt.date) -> _RuleReach:
         obligations=_obligations(rule.prohibits),
         caveats=caveats,
         review=review,
-        gist=re.split(r"(?<=[a-z)])[.;] ", rule.summary, maxsplit=1)[0].rstrip(".;"),
-        uses=f" used for {', '.join(_CONTEXT_WORDS[c] for c in covered.use_contexts)}" if covered.use_contexts else "",
+        tail=f"{rule.name} covers {covered.name_in_instrument}{uses}: {gist}.",
         due=max(latest, today) if latest else today,
         confidence=_RULE_CONFIDENCE[rule.confirmation],
         citation=f"{rule.name} ({rule.source})",
     )
 
 
-def _rule_finding(reach: _RuleReach, device: DeviceContext, stated: set[UseContext] | None) -> Finding:
+@dataclass(frozen=True)
+class _DeviceView:
+    """What one device contributes to every finding about it, computed once per device."""
+
+    device: DeviceContext
+    established: bool
+    opening: str
+    stated: set[UseContext] | None
+
+
+def _view(profile: Profile, device: DeviceContext, needs_context: bool) -> _DeviceView:
     attribution = device.attribution
-    caveats: list[str] = []
-    review = reach.review
     established = attribution.confidence in (Confidence.HIGH, Confidence.MEDIUM) and not any(
         "model lines" in note for note in attribution.notes
     )
-    if not established:
-        review = True
-        caveats.append("the attribution does not establish the maker; confirm the model and maker")
-    caveats.extend(reach.caveats)
-    if reach.covered.use_contexts and stated is None:
+    opening = f"{_sentence(_as_sold(attribution))} ({_why(attribution)}); "
+    return _DeviceView(device, established, opening, _contexts(profile, device) if needs_context else None)
+
+
+_NOT_ESTABLISHED = "the attribution does not establish the maker; confirm the model and maker"
+
+
+def _rule_finding(reach: _RuleReach, view: _DeviceView) -> Finding:
+    attribution = view.device.attribution
+    review = reach.review or not view.established
+    caveats = ([] if view.established else [_NOT_ESTABLISHED]) + reach.caveats
+    if reach.covered.use_contexts and view.stated is None:
         review = True
         needed = ", ".join(_CONTEXT_WORDS[c] for c in reach.covered.use_contexts)
         caveats.append(f"applies only where the equipment is used for {needed}; state the site's use")
-    explanation = (
-        f"{_sentence(_as_sold(attribution))} ({_why(attribution)}); {reach.rule.name} covers "
-        f"{reach.covered.name_in_instrument}{reach.uses}: {reach.gist}."
-    )
     # Every value is built here from validated records, so the model's validation is skipped on this hot path.
     return Finding.model_construct(
         id=f"{attribution.device}|{reach.rule.id}",
@@ -211,7 +222,7 @@ def _rule_finding(reach: _RuleReach, device: DeviceContext, stated: set[UseConte
         due=reach.due,
         confidence=_lower(attribution.confidence or Confidence.LOW, reach.confidence),
         status=FindingStatus.REVIEW if review else FindingStatus.OPEN,
-        explanation=explanation,
+        explanation=view.opening + reach.tail,
         caveats=caveats,
     )
 
@@ -266,9 +277,8 @@ def assess(
         if vendor is None:
             continue
         pairs = reach.get(vendor, [])
-        stated = _contexts(profile, device) if any(p.covered.use_contexts for p in pairs) else None
-        for pair in pairs:
-            findings.append(_rule_finding(pair, device, stated))
+        view = _view(profile, device, any(p.covered.use_contexts for p in pairs))
+        findings.extend(_rule_finding(pair, view) for pair in pairs)
         for policy in profile.policies:
             if vendor in policy.vendors:
                 obligations = _obligations(policy.prohibits)
