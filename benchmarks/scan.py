@@ -173,17 +173,25 @@ def main() -> None:
         if nmap_result is not None:
             nmap_time, nmap_score, done, finished = nmap_result
             bound = "" if finished else ">"
+            scores = (
+                f"{nmap_score.precision:10.1%} {nmap_score.recall:8.1%} {nmap_score.vendor_accuracy:10.1%}"
+                if done
+                else f"{'n/a':>10} {'n/a':>8} {'n/a':>10}"
+            )
             print(
-                f"{size:>8} {'nmap -sV':<8} {bound + format(nmap_time, '.1f'):>9} {done:>6} "
-                f"{nmap_score.precision:10.1%} {nmap_score.recall:8.1%} {nmap_score.vendor_accuracy:10.1%} "
+                f"{size:>8} {'nmap -sV':<8} {bound + format(nmap_time, '.1f'):>9} {done:>6} {scores} "
                 f"{bound}{nmap_time / covered_time:7.1f}x"
             )
-            if not finished:
-                pace = nmap_time * size / max(done, 1)
+            if not finished and done:
+                pace = nmap_time * size / done
                 print(
-                    f"         nmap finished {done} of {size} hosts before it was stopped; at that pace the "
-                    f"whole fleet takes about {pace:.0f} s ({pace / covered_time:.0f}x covered); "
-                    "its scores cover those hosts"
+                    f"         nmap finished {done} of {size} hosts before it was stopped; at that pace the whole "
+                    f"fleet takes about {pace:.0f} s ({pace / covered_time:.0f}x covered); its scores cover those"
+                )
+            elif not finished:
+                print(
+                    "         nmap had not finished its first host group when it was stopped (it writes results "
+                    "per group); the speed-up is a lower bound and its accuracy is not measured at this size"
                 )
         for line in covered_score.wrong[:10]:
             print(f"         covered miss: {line}")
