@@ -878,29 +878,9 @@ def devices(
     as_json: JsonOpt = False,
 ) -> None:
     """Tracked devices with first seen, last seen and gone-since (merged across scans by MAC, serial, address)."""
-    from sqlalchemy import select
+    from covered.report.bundle import collect
 
-    from covered.store.schema import DeviceRow
-
-    store = open_store(db)
-    with store.session() as session:
-        rows = session.scalars(select(DeviceRow).order_by(DeviceRow.id)).all()
-    records = [
-        {
-            "id": d.id,
-            "key": d.key,
-            "address": d.address,
-            "mac": d.mac,
-            "vendor": d.vendor,
-            "brand": d.brand,
-            "model": d.model,
-            "restricted": d.restricted,
-            "first_seen": d.first_seen.isoformat(),
-            "last_seen": d.last_seen.isoformat(),
-            "gone_since": d.gone_since.isoformat() if d.gone_since else None,
-        }
-        for d in rows
-    ]
+    records = collect(open_store(db)).devices
     if as_json:
         _emit(json_lines(records), None)
         return
@@ -1033,25 +1013,9 @@ def remediate(
 @app.command()
 def audit(db: DbOpt = None, as_json: JsonOpt = False) -> None:
     """The audit log: who changed what, when and why."""
-    from sqlalchemy import select
+    from covered.report.bundle import collect
 
-    from covered.store.schema import AuditRow
-
-    with open_store(db).session() as session:
-        rows = session.scalars(select(AuditRow).order_by(AuditRow.id)).all()
-    records = [
-        {
-            "id": a.id,
-            "at": a.at.isoformat(),
-            "actor": a.actor,
-            "action": a.action,
-            "target": a.target,
-            "before": a.before,
-            "after": a.after,
-            "reason": a.reason,
-        }
-        for a in rows
-    ]
+    records = collect(open_store(db)).audit
     if as_json:
         _emit(json_lines(records), None)
         return
