@@ -805,8 +805,11 @@ def assess_(
     if scan_id is not None:
         store = open_store(db)
         store.scan(scan_id)
+        said = store.observations_by_device(scan_id)
         devices = [
-            DeviceContext(a, str(facts["address"]) if facts["address"] else None)
+            DeviceContext(
+                a, str(facts["address"]) if facts["address"] else None, observations=tuple(said.get(a.device, []))
+            )
             for a, facts in device_rows(store, scan_id)
         ]
     elif observations is not None:
@@ -817,14 +820,18 @@ def assess_(
             grouped = group_by_device(reader.read(handle))
         _print_warnings(str(observations), reader.warnings)
         devices = [
-            DeviceContext(identifier.attribute(k, v), next((o.target for o in v if o.target), None))
+            DeviceContext(
+                identifier.attribute(k, v), next((o.target for o in v if o.target), None), observations=tuple(v)
+            )
             for k, v in grouped.items()
         ]
     elif inventory is not None:
         result = import_file(inventory)
         _print_warnings(inventory.name, result.warnings)
         devices = [
-            DeviceContext(identifier.attribute(k, v), next((o.target for o in v if o.target), None))
+            DeviceContext(
+                identifier.attribute(k, v), next((o.target for o in v if o.target), None), observations=tuple(v)
+            )
             for k, v in result.devices.items()
         ]
     findings = assess(registry, chosen, devices, today)

@@ -138,7 +138,9 @@ def run_demo(registry: Registry, workdir: Path | None = None, size: int = DEMO_S
     profile = registry.profiles["us-federal-contractor"].record.model_copy(
         update={"default_use_contexts": [UseContext.GOVERNMENT_FACILITY_SECURITY]}
     )
-    findings = assess(registry, profile, [DeviceContext(a, str(f["address"])) for a, f in rows])
+    said = store.observations_by_device(planned.scan_id)
+    contexts = [DeviceContext(a, str(f["address"]), observations=tuple(said.get(a.device, []))) for a, f in rows]
+    findings = assess(registry, profile, contexts)
     save_findings(store, profile.id, [(f.device, f) for f in findings], "covered demo")
     data = collect(store, planned.scan_id, with_observations=True)
     report = folder / "report.html"

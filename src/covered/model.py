@@ -23,6 +23,7 @@ __all__ = [
     "Attribution",
     "Brand",
     "Channel",
+    "CloudEndpoint",
     "Confidence",
     "Confirmation",
     "Corroboration",
@@ -879,3 +880,15 @@ class Vulnerability(Strict):
     )
     source: str = Field(description="Where the entry was read.")
     confirmation: Confirmation = Field(description="How well the affected-product data is confirmed.")
+
+
+class CloudEndpoint(Strict):
+    """A vendor cloud or P2P host a device may reach out to, with its source."""
+
+    host: str = Field(description="Host name, '*' matching one or more name characters (e.g. '*.ezvizlife.com').")
+    vendor: RecordId = Field(description="Vendor id whose service it is.")
+    port: int | None = Field(default=None, description="Port, when the source gives one.")
+    purpose: str = Field(description="What the endpoint is for, per the source.")
+    confidence: Confidence = Field(description="How well the source establishes it.")
+    source: str = Field(description="Where it was read.")
+    note: str | None = Field(default=None, description="Brand or caveat.")

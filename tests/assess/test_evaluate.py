@@ -114,3 +114,31 @@ def test_rules_not_yet_in_force_are_review(registry: Registry) -> None:
     ]
     assert future
     assert all(f.status is FindingStatus.REVIEW for f in future)
+
+
+def _obs(channel: str, field: str, value: str) -> Observation:
+    return Observation(device="cam", channel=Channel(channel), field=field, value=value)
+
+
+def test_cloud_and_p2p_exposure_is_flagged_for_review(registry: Registry) -> None:
+    sadp = registry.signatures.by_id["hikvision-sadp-probematch"].examples[0].value
+    said = (
+        _obs(
+            "sadp",
+            "reply",
+            sadp.replace("<HCPlatformEnable>flase</HCPlatformEnable>", "<HCPlatformEnable>true</HCPlatformEnable>"),
+        ),
+        _obs("http", "body", '<script>var p2p = "www.easy4ipcloud.com:8800";</script>'),
+        _obs("http", "body", "see www.easy4ipcloud.com.example.org for a lookalike"),
+    )
+    device = DeviceContext(attribution(registry, ("sadp", "reply", sadp)), observations=said)
+    findings = [
+        f
+        for f in assess(registry, registry.profiles["us-federal-agency"].record, [device], TODAY)
+        if f.rule and f.rule.startswith("exposure:")
+    ]
+    whats = sorted(f.explanation.split("set up for ", 1)[1].split(":", 1)[0] for f in findings)
+    assert any(w.startswith("Hik-Connect cloud platform enabled") for w in whats)
+    assert any(w.startswith("www.easy4ipcloud.com (") for w in whats)
+    assert len(findings) == 2  # the lookalike host is not an endpoint
+    assert all(f.status is FindingStatus.REVIEW and f.obligation is Obligation.REVIEW for f in findings)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from covered.assess.exposure import ExposureMatcher
 from covered.model import (
     Attribution,
     Confidence,
@@ -23,6 +24,7 @@ from covered.model import (
     Finding,
     FindingStatus,
     Obligation,
+    Observation,
     Profile,
     Prohibition,
     Rule,
@@ -71,11 +73,12 @@ _CONTEXT_WORDS = {
 
 @dataclass(frozen=True)
 class DeviceContext:
-    """An attributed device and where it is (for site use contexts)."""
+    """An attributed device, where it is (for site use contexts), and what it said (for cloud/P2P exposure)."""
 
     attribution: Attribution
     address: str | None = None
     site: str | None = None
+    observations: tuple[Observation, ...] = ()
 
 
 def rules_binding(registry: Registry, profile: Profile) -> list[Rule]:
@@ -271,6 +274,7 @@ def assess(
     kev: dict[str, list[Vulnerability]] = {}
     for located in registry.vulnerabilities.values():
         kev.setdefault(located.record.vendor, []).append(located.record)
+    exposures = ExposureMatcher(registry.cloud_endpoints)
     findings: list[Finding] = []
     for device in devices:
         vendor = device.attribution.vendor
@@ -299,4 +303,21 @@ def assess(
                 )
         for vulnerability in kev.get(vendor, []):
             findings.append(_vulnerability_finding(registry, device, vulnerability))
+    for device in devices:
+        for exposure in exposures.find(device.observations):
+            findings.append(
+                Finding(
+                    id=f"{device.attribution.device}|exposure:{exposure.what.split(' ', 1)[0]}",
+                    device=device.attribution.device,
+                    rule=f"exposure:{exposure.vendor}-cloud",
+                    obligation=Obligation.REVIEW,
+                    citation=f"vendor cloud/P2P endpoint ({exposure.source})",
+                    due=today,
+                    confidence=Confidence.MEDIUM,
+                    status=FindingStatus.REVIEW,
+                    explanation=f"{_sentence(_as_sold(device.attribution))}; it reaches or is set up for "
+                    f"{exposure.what}: data may leave the network ({exposure.evidence}).",
+                    caveats=["seen in the device's own answers; confirm with firewall or DNS logs"],
+                )
+            )
     return findings

@@ -270,6 +270,9 @@ def _assessment_data_problems(registry: Registry) -> Iterator[Problem]:
             for event in policy.precedents:
                 if event not in registry.events:
                     yield Problem(located.path, located.line, f"profile {profile.id}: unknown event id {event!r}")
+    for endpoint in registry.cloud_endpoints:
+        if endpoint.vendor not in registry.vendors:
+            yield Problem(registry.data_dir / "cloud_endpoints.yml", None, f"{endpoint.host}: unknown vendor id")
     for vulnerability in registry.vulnerabilities.values():
         if vulnerability.record.vendor not in registry.vendors:
             yield Problem(vulnerability.path, vulnerability.line, f"unknown vendor id {vulnerability.record.vendor!r}")

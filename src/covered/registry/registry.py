@@ -19,7 +19,7 @@ from covered.registry.loader import Located, default_data_dir, load_records
 if TYPE_CHECKING:
     from covered.identify.attribute import Identifier
     from covered.identify.signatures import SignatureSet
-    from covered.model import OuiRegistrant, Profile, Vulnerability
+    from covered.model import CloudEndpoint, OuiRegistrant, Profile, Vulnerability
     from covered.registry.query import EventIndex
     from covered.registry.search import SearchIndex
 
@@ -243,6 +243,14 @@ class Registry:
                 raise DataError(path, located.line, f"duplicate id {located.record.id!r}")
             out[located.record.id] = located
         return out
+
+    @cached_property
+    def cloud_endpoints(self) -> list[CloudEndpoint]:
+        """Vendor cloud and P2P endpoints (``cloud_endpoints.yml``)."""
+        from covered.model import CloudEndpoint
+
+        path = self.data_dir / "cloud_endpoints.yml"
+        return [located.record for located in load_records(path, CloudEndpoint)] if path.exists() else []
 
     @cached_property
     def identifier(self) -> Identifier:

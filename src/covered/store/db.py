@@ -14,7 +14,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from covered.errors import UsageError
-from covered.model import Attribution, Observation
+from covered.model import Attribution, Channel, Observation
 from covered.store.schema import DeviceResultRow, ObservationRow, ScanHostRow, ScanRow
 
 __all__ = ["HostRecord", "Store", "database_url", "open_store"]
@@ -192,6 +192,24 @@ class Store:
                     select(DeviceResultRow).where(DeviceResultRow.scan_id == scan_id).order_by(DeviceResultRow.id)
                 )
             )
+
+    def observations_by_device(self, scan_id: int) -> dict[str, list[Observation]]:
+        """A scan's stored observations as records, per device."""
+        out: dict[str, list[Observation]] = {}
+        for row in self.observations(scan_id):
+            out.setdefault(row.device_key, []).append(
+                Observation.model_construct(
+                    device=row.device_key,
+                    channel=Channel(row.channel),
+                    field=row.field,
+                    value=row.value,
+                    target=row.target,
+                    port=row.port,
+                    time=row.observed_at,
+                    collector=row.collector,
+                )
+            )
+        return out
 
     def observations(self, scan_id: int, device_key: str | None = None) -> list[ObservationRow]:
         """Raw observations of a scan (optionally of one device)."""
