@@ -62,7 +62,13 @@ def test_html_is_self_contained_and_escapes_device_text(store: Store) -> None:
 
 
 def test_cyclonedx_bom_validates_and_carries_findings(store: Store) -> None:
-    bom = json.loads(render_cyclonedx(collect(store, 1)))
+    text = render_cyclonedx(collect(store, 1))
+    # Cross-check with cyclonedx-python-lib's own (jsonschema) validator.
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(text) is None
+    bom = json.loads(text)
     assert bom["specVersion"] == "1.6"
     hik = next(c for c in bom["components"] if c.get("manufacturer", {}).get("name") == "hikvision")
     assert hik["type"] == "device"
@@ -107,3 +113,14 @@ def test_cli_report_and_verify(store: Store, tmp_path: Path) -> None:
     bad = run("verify", str(broken))
     assert bad.returncode == 2
     assert bad.stderr.startswith(f"covered: {broken}: not an evidence pack")
+
+
+def test_invalid_bom_is_refused() -> None:
+    import fastjsonschema
+
+    from covered.report.bundle import _bom_validator
+
+    with pytest.raises(fastjsonschema.JsonSchemaException, match="must be one of"):
+        _bom_validator()(
+            {"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"type": "toaster", "name": "x"}]}
+        )

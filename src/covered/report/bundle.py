@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import html
 import io
 import json
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 from sqlalchemy import select
 
 from covered.store import Store
@@ -307,8 +310,6 @@ def render_cyclonedx(data: ReportData, *, validate: bool = True) -> str:
     from cyclonedx.model.component import Component, ComponentType
     from cyclonedx.model.contact import OrganizationalEntity
     from cyclonedx.output.json import JsonV1Dot6
-    from cyclonedx.schema import SchemaVersion
-    from cyclonedx.validation.json import JsonStrictValidator
 
     bom = Bom()
     findings: dict[str, list[dict[str, Any]]] = {}
@@ -338,10 +339,32 @@ def render_cyclonedx(data: ReportData, *, validate: bool = True) -> str:
         )
         bom.components.add(component)
     text = JsonV1Dot6(bom).output_as_string(indent=2)
-    error = JsonStrictValidator(SchemaVersion.V1_6).validate_str(text) if validate else None
-    if error is not None:
-        raise ValueError(f"CycloneDX output does not validate: {error}")
+    if validate:
+        try:
+            _bom_validator()(json.loads(text))
+        except fastjsonschema.JsonSchemaException as exc:
+            raise ValueError(f"CycloneDX output does not validate against the 1.6 schema: {exc}") from None
     return text
+
+
+@functools.cache
+def _bom_validator() -> Callable[[Any], Any]:
+    """The CycloneDX 1.6 JSON schema shipped with cyclonedx-python-lib, compiled once with fastjsonschema.
+
+    The library's own validator (jsonschema) takes about 12 ms per device component; the compiled one checks a
+    10,000-device BOM in well under a second. The test suite still cross-checks with the library's validator.
+    """
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.schema._res import BOM_JSON_STRICT
+
+    path = Path(str(BOM_JSON_STRICT[SchemaVersion.V1_6]))
+
+    def local(uri: str) -> Any:
+        # The schema refers to its sibling files (spdx, jsf) by relative name; resolve them on disk only.
+        return json.loads((path.parent / uri.rsplit("/", 1)[-1]).read_text(encoding="utf-8"))
+
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    return fastjsonschema.compile(schema, handlers={"": local, "http": local, "https": local, "file": local})
 
 
 def render_pdf(data: ReportData, path: Path) -> None:
