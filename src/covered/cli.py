@@ -838,9 +838,11 @@ def assess_(
     if save:
         if scan_id is None:
             raise UsageError("--save", "findings are kept for tracked devices: use --scan-id")
-        from covered.store.tracking import current_actor, save_findings
+        from covered.store.tracking import assign_sites, current_actor, save_findings
 
-        kept = save_findings(open_store(db), chosen.id, [(f.device, f) for f in findings], current_actor())
+        store = open_store(db)
+        assign_sites(store, [(site.id, site.networks) for site in chosen.sites], current_actor())
+        kept = save_findings(store, chosen.id, [(f.device, f) for f in findings], current_actor())
         _err.print(f"kept {kept} findings under profile {escape(chosen.id)}")
     if fmt == "json":
         _emit(json_lines(f.model_dump(mode="json") for f in findings), output)

@@ -133,7 +133,7 @@ def run_demo(registry: Registry, workdir: Path | None = None, size: int = DEMO_S
     from covered.assess import DeviceContext, assess
     from covered.model import UseContext
     from covered.report.bundle import collect, render_html, write_pack
-    from covered.store.tracking import save_findings
+    from covered.store.tracking import assign_sites, save_findings
 
     profile = registry.profiles["us-federal-contractor"].record.model_copy(
         update={"default_use_contexts": [UseContext.GOVERNMENT_FACILITY_SECURITY]}
@@ -141,6 +141,7 @@ def run_demo(registry: Registry, workdir: Path | None = None, size: int = DEMO_S
     said = store.observations_by_device(planned.scan_id)
     contexts = [DeviceContext(a, str(f["address"]), observations=tuple(said.get(a.device, []))) for a, f in rows]
     findings = assess(registry, profile, contexts)
+    assign_sites(store, [(site.id, site.networks) for site in profile.sites], "covered demo")
     save_findings(store, profile.id, [(f.device, f) for f in findings], "covered demo")
     data = collect(store, planned.scan_id, with_observations=True)
     report = folder / "report.html"

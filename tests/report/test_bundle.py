@@ -124,3 +124,32 @@ def test_invalid_bom_is_refused() -> None:
         _bom_validator()(
             {"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"type": "toaster", "name": "x"}]}
         )
+
+
+def test_relabel_is_a_pedigree_in_the_bom() -> None:
+    from covered.report.bundle import ReportData
+
+    device = {
+        "id": 1,
+        "key": "cam",
+        "address": "10.0.0.9",
+        "mac": None,
+        "serial": None,
+        "site": "hq",
+        "vendor": "dahua",
+        "brand": "lorex",
+        "model": "LNB8005-C",
+        "firmware": "2.622",
+        "restricted": True,
+        "confidence": "high",
+        "explanation": "Sold as Lorex, built by Dahua (protocol evidence: DHIP reply)",
+        "evidence": "",
+        "first_seen": "2026-11-22",
+        "last_seen": "2026-11-22",
+        "gone_since": None,
+    }
+    bom = json.loads(render_cyclonedx(ReportData("t", "now", None, [device], [], [])))
+    component = bom["components"][0]
+    assert component["supplier"]["name"] == "lorex"
+    assert component["pedigree"]["ancestors"][0]["manufacturer"]["name"] == "dahua"
+    assert component["pedigree"]["notes"].startswith("Sold as Lorex, built by Dahua")

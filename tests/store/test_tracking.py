@@ -18,7 +18,7 @@ from covered.registry import Registry
 from covered.sim import Fleet, FleetSpec
 from covered.store import open_store
 from covered.store.schema import AuditRow, DeviceRow, FindingRow
-from covered.store.tracking import diff_scans, remediate, save_findings
+from covered.store.tracking import assign_sites, diff_scans, remediate, save_findings
 
 PERSONAS = ("hikvision-camera", "dahua-camera", "lorex-camera", "axis-camera", "huawei-router", "annke-nvr")
 FAST = Limits(connect_timeout=0.5, read_timeout=1.0, request_deadline=2.0)
@@ -96,3 +96,16 @@ def test_findings_are_kept_and_remediation_is_audited(registry: Registry, histor
     assert statuses == {"replaced"}
     assert ("alice", '"planned"') in trail
     assert ("bob", '"replaced"') in trail
+
+
+def test_sites_are_assigned_by_network_and_audited(history: tuple[Path, int, int]) -> None:
+    database, _, _ = history
+    store = open_store(database)
+    moved = assign_sites(store, [("hq", ["127.37.0.0/30"]), ("depot", ["127.37.0.4/30"])], "carol")
+    with store.session() as session:
+        sites = {d.address: d.site for d in session.scalars(select(DeviceRow))}
+        trail = session.scalars(select(AuditRow).where(AuditRow.action == "site")).all()
+    assert sites["127.37.0.1"] == "hq"
+    assert sites["127.37.0.5"] == "depot"
+    assert moved == len(trail) == sum(1 for s in sites.values() if s)
+    assert assign_sites(store, [("hq", ["127.37.0.0/30"]), ("depot", ["127.37.0.4/30"])], "carol") == 0

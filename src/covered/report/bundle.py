@@ -307,7 +307,7 @@ def render_cyclonedx(data: ReportData, *, validate: bool = True) -> str:
     """A CycloneDX 1.6 hardware BOM: one device component each, manufacturer vs brand, findings as properties."""
     from cyclonedx.model import Property
     from cyclonedx.model.bom import Bom
-    from cyclonedx.model.component import Component, ComponentType
+    from cyclonedx.model.component import Component, ComponentType, Pedigree
     from cyclonedx.model.contact import OrganizationalEntity
     from cyclonedx.output.json import JsonV1Dot6
 
@@ -328,8 +328,23 @@ def render_cyclonedx(data: ReportData, *, validate: bool = True) -> str:
                     value=json.dumps({k: finding[k] for k in ("subject", "obligation", "status", "due", "profile")}),
                 )
             )
+        pedigree = None
+        if device["brand"] and device["vendor"] and device["brand"] != f"{device['vendor']}-brand":
+            # The label on the box and the maker behind it: the brand's product descends from the maker's.
+            pedigree = Pedigree(
+                ancestors=[
+                    Component(
+                        type=ComponentType.DEVICE,
+                        name=device["model"] or device["key"],
+                        bom_ref=f"device-{device['id']}-maker",
+                        manufacturer=OrganizationalEntity(name=device["vendor"]),
+                    )
+                ],
+                notes=device["explanation"] or f"sold as {device['brand']}, built by {device['vendor']}",
+            )
         component = Component(
             type=ComponentType.DEVICE,
+            pedigree=pedigree,
             name=device["model"] or device["key"],
             version=device["firmware"] or None,
             bom_ref=f"device-{device['id']}",

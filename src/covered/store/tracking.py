@@ -21,7 +21,16 @@ from covered.model import Finding, FindingStatus
 from covered.store.db import Store
 from covered.store.schema import AuditRow, DeviceResultRow, DeviceRow, FindingRow, ScanHostRow, SightingRow
 
-__all__ = ["DiffResult", "current_actor", "diff_scans", "find_device", "merge_scan", "remediate", "save_findings"]
+__all__ = [
+    "DiffResult",
+    "assign_sites",
+    "current_actor",
+    "diff_scans",
+    "find_device",
+    "merge_scan",
+    "remediate",
+    "save_findings",
+]
 
 _MANUAL = {
     FindingStatus.PLANNED.value,
@@ -213,6 +222,26 @@ def find_device(session: Session, reference: str) -> DeviceRow:
     if len(matches) > 1:
         raise UsageError("DEVICE", f"{reference!r} matches {len(matches)} devices; give the device id")
     return matches[0]
+
+
+def assign_sites(store: Store, sites: Sequence[tuple[str, Sequence[str]]], actor: str) -> int:
+    """Put tracked devices into sites by address (site id, CIDRs); changes are audited. Returns devices moved."""
+    import ipaddress
+
+    networks = [(site, ipaddress.ip_network(cidr, strict=False)) for site, cidrs in sites for cidr in cidrs]
+    moved = 0
+    with store.session() as session, session.begin():
+        for device in session.scalars(select(DeviceRow).where(DeviceRow.address.is_not(None))):
+            try:
+                address = ipaddress.ip_address(device.address or "")
+            except ValueError:
+                continue
+            site = next((s for s, network in networks if address in network), None)
+            if site is not None and site != device.site:
+                _audit(session, actor, "site", f"device {device.key}", device.site, site, "address in site networks")
+                device.site = site
+                moved += 1
+    return moved
 
 
 def save_findings(store: Store, profile: str, findings: Sequence[tuple[str, Finding]], actor: str) -> int:
