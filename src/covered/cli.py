@@ -31,7 +31,7 @@ from covered.collect.scanner import ScanOptions, ScanProgress, mac_of
 from covered.collect.targets import Scope, parse_ports
 from covered.errors import CoveredError, DataError, UsageError
 from covered.identify.observations import ObservationReader, group_by_device, observations_from_flags
-from covered.model import Attribution, FindingStatus, Profile, Site, UseContext
+from covered.model import Attribution, FindingStatus, Observation, Profile, Site, UseContext
 from covered.registry import GROUP_FIELDS, SEARCH_KINDS, EventQuery, Registry, check_registry, load_registry
 from covered.registry.loader import load_records
 from covered.registry.query import parse_date_bound
@@ -364,6 +364,21 @@ def _print_warnings(source: str, warnings: Sequence[object]) -> None:
         _err.print(f"[yellow]warning:[/] {escape(source)}: {len(warnings) - 50} more warnings not shown")
 
 
+def _read_observation_file(value: str) -> dict[str, list[Observation]]:
+    """Observations per device from a JSON Lines file or '-' (stdin); bad lines are printed as warnings."""
+    reader = ObservationReader(name=value)
+    if value == "-":
+        devices = group_by_device(reader.read(sys.stdin))
+    else:
+        path = Path(value)
+        if not path.is_file():
+            raise UsageError("--observations", f"{path} not found")
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            devices = group_by_device(reader.read(handle))
+    _print_warnings(value, reader.warnings)
+    return devices
+
+
 @app.command()
 def identify(
     observations: Annotated[
@@ -407,16 +422,7 @@ def identify(
     if observations is None and not single:
         raise UsageError("--observations", "give --observations FILE (or -) or at least one value such as --mac")
     if observations is not None:
-        reader = ObservationReader(name=observations)
-        if observations == "-":
-            devices = group_by_device(reader.read(sys.stdin))
-        else:
-            path = Path(observations)
-            if not path.is_file():
-                raise UsageError("--observations", f"{path} not found")
-            with path.open(encoding="utf-8", errors="replace") as handle:
-                devices = group_by_device(reader.read(handle))
-        _print_warnings(observations, reader.warnings)
+        devices = _read_observation_file(observations)
     else:
         devices = {"cli": single}
         evidence = evidence or fmt == "table"
@@ -800,7 +806,6 @@ def assess_(
     sources = [x for x in (scan_id, observations, inventory) if x is not None]
     if len(sources) != 1:
         raise UsageError("--scan-id", "give exactly one of --scan-id, --observations, --import")
-    devices: list[DeviceContext] = []
     identifier = registry.identifier
     if scan_id is not None:
         store = open_store(db)
@@ -812,27 +817,19 @@ def assess_(
             )
             for a, facts in device_rows(store, scan_id)
         ]
-    elif observations is not None:
-        if not observations.is_file():
-            raise UsageError("--observations", f"{observations} not found")
-        reader = ObservationReader(name=str(observations))
-        with observations.open(encoding="utf-8", errors="replace") as handle:
-            grouped = group_by_device(reader.read(handle))
-        _print_warnings(str(observations), reader.warnings)
+    else:
+        if observations is not None:
+            grouped = _read_observation_file(str(observations))
+        else:
+            assert inventory is not None  # noqa: S101 - exactly one source was checked above
+            result = import_file(inventory)
+            _print_warnings(inventory.name, result.warnings)
+            grouped = result.devices
         devices = [
             DeviceContext(
                 identifier.attribute(k, v), next((o.target for o in v if o.target), None), observations=tuple(v)
             )
             for k, v in grouped.items()
-        ]
-    elif inventory is not None:
-        result = import_file(inventory)
-        _print_warnings(inventory.name, result.warnings)
-        devices = [
-            DeviceContext(
-                identifier.attribute(k, v), next((o.target for o in v if o.target), None), observations=tuple(v)
-            )
-            for k, v in result.devices.items()
         ]
     findings = assess(registry, chosen, devices, today)
     if save:
