@@ -5,7 +5,7 @@ Run: ``python benchmarks/assess.py`` (``--devices``, ``--observations``, ``--rep
   peer: the same devices checked against every rule of the registry with no binding pre-filter;
 - store 100,000 observations in SQLite, host by host in one transaction each (target < 10 s);
   peer: one commit per observation, as a naive store would do;
-- HTML report, CycloneDX BOM and evidence pack for 10,000 devices (target < 30 s);
+- HTML report, schema-validated CycloneDX BOM and evidence pack for 10,000 assessed devices (target < 30 s);
   peer: the same data as plain JSON.
 """
 
@@ -25,7 +25,7 @@ from covered.model import Attribution, Channel, Confidence, Observation, OrgPred
 from covered.registry import load_registry
 from covered.report.bundle import collect, render_cyclonedx, render_html, write_pack
 from covered.store import HostRecord, open_store
-from covered.store.tracking import merge_scan
+from covered.store.tracking import merge_scan, save_findings
 
 VENDORS = ["hikvision", "dahua", "huawei", "zte", "hytera", "uniview", "axis", "hanwha", None]
 
@@ -109,7 +109,7 @@ def bench_store(observations: int, workdir: Path) -> tuple[float, float]:
     return ours, peer
 
 
-def bench_report(devices: int, workdir: Path) -> tuple[float, float, float]:
+def bench_report(devices: int, workdir: Path) -> tuple[float, float, int]:
     store = open_store(workdir / "report.db")
     scan = store.create_scan(["bench"], [f"10.1.{n >> 8}.{n & 255}" for n in range(devices)], {})
     for context in _attributions(devices):
@@ -124,19 +124,23 @@ def bench_report(devices: int, workdir: Path) -> tuple[float, float, float]:
             ),
         )
     merge_scan(store, scan)
+    # Findings as a federal contractor guarding government facilities would have them, saved like `assess --save`.
+    registry = load_registry()
+    profile = registry.profiles["us-federal-contractor"].record.model_copy(
+        update={"default_use_contexts": [UseContext.GOVERNMENT_FACILITY_SECURITY]}
+    )
+    findings = assess(registry, profile, _attributions(devices))
+    save_findings(store, profile.id, [(f.device, f) for f in findings], "benchmark")
     start = time.perf_counter()
     data = collect(store, scan, with_observations=True)
     render_html(data)
-    bom = render_cyclonedx(data, validate=False)
+    bom = render_cyclonedx(data)  # schema-validated, as `covered report` does
     write_pack(data, workdir / "pack.zip", bom)
     ours = time.perf_counter() - start
     start = time.perf_counter()
-    render_cyclonedx(data, validate=True)
-    validation = time.perf_counter() - start
-    start = time.perf_counter()
     json.dumps({"devices": data.devices, "findings": data.findings})
     peer = time.perf_counter() - start
-    return ours, peer, validation
+    return ours, peer, len(data.findings)
 
 
 def main() -> None:
@@ -151,7 +155,7 @@ def main() -> None:
         assess_s, assess_peer, findings = bench_assess(args.devices)
         rules = len(load_registry().rules)
         store_s, store_peer = bench_store(args.observations, workdir)
-        report_s, report_peer, validation_s = bench_report(args.report_devices, workdir)
+        report_s, report_peer, report_findings = bench_report(args.report_devices, workdir)
     rows = [
         (
             f"assess {args.devices:,} devices against all {rules} rules ({findings:,} findings)",
@@ -168,18 +172,11 @@ def main() -> None:
             "a commit per observation (scaled)",
         ),
         (
-            f"report {args.report_devices:,} devices: HTML + CycloneDX + evidence pack",
+            f"report {args.report_devices:,} devices, {report_findings:,} findings: HTML, validated BOM, pack",
             report_s,
             report_peer,
             30.0,
             "plain JSON of the same data",
-        ),
-        (
-            f"  the same with JSON-schema validation of the {args.report_devices:,}-device BOM",
-            report_s + validation_s,
-            report_peer,
-            30.0,
-            "(the 1.6 schema compiled with fastjsonschema)",
         ),
     ]
     print(f"{'measurement':<78} {'seconds':>8} {'target':>7} {'ok':>3} {'peer s':>8}  peer")

@@ -142,3 +142,19 @@ def test_cloud_and_p2p_exposure_is_flagged_for_review(registry: Registry) -> Non
     assert any(w.startswith("www.easy4ipcloud.com (") for w in whats)
     assert len(findings) == 2  # the lookalike host is not an endpoint
     assert all(f.status is FindingStatus.REVIEW and f.obligation is Obligation.REVIEW for f in findings)
+
+
+def test_fast_findings_equal_validated_findings(registry: Registry) -> None:
+    """Rule findings skip re-validation on the hot path; each must equal the same values validated in full."""
+    from covered.model import Finding
+
+    profile = registry.profiles["us-federal-contractor"].record
+    findings = assess(registry, profile, [DeviceContext(lorex(registry), address="10.0.0.7")], TODAY)
+    rule_findings = [f for f in findings if f.rule and not f.rule.startswith(("policy:", "exposure:"))]
+    assert rule_findings
+    for finding in rule_findings:
+        validated = Finding.model_validate(finding.model_dump())
+        assert finding == validated
+        assert finding.model_dump(mode="json") == validated.model_dump(mode="json")
+        with pytest.raises(Exception, match="frozen"):
+            finding.status = FindingStatus.OPEN  # type: ignore[misc]

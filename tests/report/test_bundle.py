@@ -153,3 +153,19 @@ def test_relabel_is_a_pedigree_in_the_bom() -> None:
     assert component["supplier"]["name"] == "lorex"
     assert component["pedigree"]["ancestors"][0]["manufacturer"]["name"] == "dahua"
     assert component["pedigree"]["notes"].startswith("Sold as Lorex, built by Dahua")
+
+
+def test_indexed_bom_writes_what_the_library_writes(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The linear-time dependency index changes the speed only: the JSON equals the stock Bom's, bar serial/time."""
+    from covered.report import bundle
+
+    data = collect(store, 1)
+    assert data.devices, "the fixture store must hold devices"
+    ours = json.loads(render_cyclonedx(data))
+    monkeypatch.setattr(bundle, "_index_dependencies", lambda bom: None)
+    stock = json.loads(render_cyclonedx(data))
+    for bom in (ours, stock):
+        bom.pop("serialNumber")
+        bom["metadata"].pop("timestamp")
+    assert ours == stock
+    assert len(ours["dependencies"]) == len(data.devices) == len(ours["components"])

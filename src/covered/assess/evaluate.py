@@ -214,8 +214,7 @@ def _rule_finding(reach: _RuleReach, view: _DeviceView) -> Finding:
         review = True
         needed = ", ".join(_CONTEXT_WORDS[c] for c in reach.covered.use_contexts)
         caveats.append(f"applies only where the equipment is used for {needed}; state the site's use")
-    # Every value is built here from validated records, so the model's validation is skipped on this hot path.
-    return Finding.model_construct(
+    return _trusted_finding(
         id=f"{attribution.device}|{reach.rule.id}",
         device=attribution.device,
         rule=reach.rule.id,
@@ -230,6 +229,26 @@ def _rule_finding(reach: _RuleReach, view: _DeviceView) -> Finding:
         explanation=view.opening + reach.tail,
         caveats=caveats,
     )
+
+
+_FINDING_FIELDS = frozenset(Finding.model_fields)
+_new_object = object.__new__
+_set = object.__setattr__
+
+
+def _trusted_finding(**values: object) -> Finding:
+    """A Finding from values built here out of validated records, without re-validating them.
+
+    This is the hot path (a million findings for 100,000 devices): pydantic's own ``model_construct`` spends
+    7 µs per object walking aliases and defaults, this 1 µs. Every field is passed, in declaration order; the
+    tests compare the result with a fully validated Finding.
+    """
+    finding = _new_object(Finding)
+    _set(finding, "__dict__", values)
+    _set(finding, "__pydantic_fields_set__", _FINDING_FIELDS)
+    _set(finding, "__pydantic_extra__", None)
+    _set(finding, "__pydantic_private__", None)
+    return finding
 
 
 def _vulnerability_finding(registry: Registry, device: DeviceContext, vulnerability: Vulnerability) -> Finding:

@@ -312,9 +312,11 @@ def render_cyclonedx(data: ReportData, *, validate: bool = True) -> str:
     from cyclonedx.output.json import JsonV1Dot6
 
     bom = Bom()
+    _index_dependencies(bom)
     findings: dict[str, list[dict[str, Any]]] = {}
     for finding in data.findings:
         findings.setdefault(finding["device"], []).append(finding)
+    components = []
     for device in data.devices:
         properties = [
             Property(name=f"covered:{k}", value=str(device[k]))
@@ -352,7 +354,8 @@ def render_cyclonedx(data: ReportData, *, validate: bool = True) -> str:
             supplier=OrganizationalEntity(name=device["brand"]) if device["brand"] else None,
             properties=properties,
         )
-        bom.components.add(component)
+        components.append(component)
+    bom.components = components  # one sort instead of an insertion per component
     text = JsonV1Dot6(bom).output_as_string(indent=2)
     if validate:
         try:
@@ -360,6 +363,35 @@ def render_cyclonedx(data: ReportData, *, validate: bool = True) -> str:
         except fastjsonschema.JsonSchemaException as exc:
             raise ValueError(f"CycloneDX output does not validate against the 1.6 schema: {exc}") from None
     return text
+
+
+def _index_dependencies(bom: Any) -> None:
+    """Make the Bom register dependency entries through an index by reference instead of a scan.
+
+    cyclonedx-python-lib finds an existing dependency entry by scanning all of them, once per component, which
+    is quadratic: 2.3 s of 5.5 s for 2,000 devices and most of the time for 10,000. Only registrations without
+    dependents are indexed (the only kind a device BOM makes); anything else goes to the library. The method is
+    replaced on this one instance because py-serializable serialises by the exact class, so a subclass would
+    write an empty BOM. The tests check that the output equals the stock Bom's.
+    """
+    from cyclonedx.model.dependency import Dependency
+
+    stock = bom.register_dependency
+    known: set[Any] = set()
+
+    def register_dependency(target: Any, depends_on: Any = None) -> None:
+        if depends_on:
+            known.clear()
+            stock(target, depends_on)
+            return
+        if len(known) != len(bom.dependencies):
+            known.clear()
+            known.update(dependency.ref for dependency in bom.dependencies)
+        if target.bom_ref not in known:
+            bom.dependencies.add(Dependency(ref=target.bom_ref))
+            known.add(target.bom_ref)
+
+    bom.register_dependency = register_dependency
 
 
 @functools.cache

@@ -110,7 +110,11 @@ class DeviceRow(Base):
     """A device tracked across scans and imports, merged by MAC, then serial, then address."""
 
     __tablename__ = "device"
-    __table_args__ = (Index("ix_device_mac", "mac"), Index("ix_device_serial", "serial"))
+    __table_args__ = (
+        Index("ix_device_mac", "mac"),
+        Index("ix_device_serial", "serial"),
+        Index("ix_device_address", "address"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(256), unique=True)

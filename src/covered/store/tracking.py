@@ -244,19 +244,32 @@ def assign_sites(store: Store, sites: Sequence[tuple[str, Sequence[str]]], actor
     return moved
 
 
+_BATCH = 10_000
+
+
 def save_findings(store: Store, profile: str, findings: Sequence[tuple[str, Finding]], actor: str) -> int:
-    """Keep findings of (device key, finding) pairs; a person's remediation status is never overwritten."""
-    saved = 0
+    """Keep findings of (device key, finding) pairs; a person's remediation status is never overwritten.
+
+    Devices are resolved by key in one query (other references one by one, as `find_device` does) and the
+    profile's existing findings are read once, so saving grows linearly with the number of findings.
+    """
     now = dt.datetime.now(dt.UTC)
     with store.session() as session, session.begin():
+        references = sorted({reference for reference, _ in findings})
+        devices: dict[str, DeviceRow] = {}
+        for start in range(0, len(references), _BATCH):  # SQLite allows 32,766 parameters per statement
+            batch = references[start : start + _BATCH]
+            devices.update((d.key, d) for d in session.scalars(select(DeviceRow).where(DeviceRow.key.in_(batch))))
+        for reference in set(references) - devices.keys():
+            devices[reference] = find_device(session, reference)
+        existing = {
+            (row.device_id, row.subject): row
+            for row in session.scalars(select(FindingRow).where(FindingRow.profile == profile))
+        }
+        created: list[tuple[FindingRow, str]] = []
         for reference, finding in findings:
-            device = find_device(session, reference)
+            device = devices[reference]
             subject = finding.rule or finding.vulnerability or "?"
-            row = session.scalars(
-                select(FindingRow).where(
-                    FindingRow.device_id == device.id, FindingRow.profile == profile, FindingRow.subject == subject
-                )
-            ).first()
             values = {
                 "obligation": finding.obligation.value,
                 "assessed_status": finding.status.value,
@@ -267,28 +280,23 @@ def save_findings(store: Store, profile: str, findings: Sequence[tuple[str, Find
                 "caveats": list(finding.caveats),
                 "updated_at": now,
             }
+            row = existing.get((device.id, subject))
             if row is None:
                 row = FindingRow(
                     device_id=device.id, profile=profile, subject=subject, status=finding.status.value, **values
                 )
                 session.add(row)
-                session.flush()
-                _audit(
-                    session,
-                    actor,
-                    "finding",
-                    f"finding {row.id}",
-                    None,
-                    finding.status.value,
-                    f"assessed under {profile}",
-                )
+                existing[(device.id, subject)] = row
+                created.append((row, finding.status.value))
             else:
                 for name, value in values.items():
                     setattr(row, name, value)
                 if row.status not in _MANUAL:
                     row.status = finding.status.value
-            saved += 1
-    return saved
+        session.flush()  # one batched insert gives the new findings their ids for the audit log
+        for row, status in created:
+            _audit(session, actor, "finding", f"finding {row.id}", None, status, f"assessed under {profile}")
+    return len(findings)
 
 
 def remediate(
