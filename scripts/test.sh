@@ -6,6 +6,11 @@ bash scripts/setup.sh
 # A real PostgreSQL on 127.0.0.1 for the store tests (installed with apt when missing).
 COVERED_TEST_PG_URL=$(bash scripts/postgres.sh)
 export COVERED_TEST_PG_URL
+# Debian's Chromium for the dashboard's browser tests (Playwright drives it; no browser download).
+if ! command -v chromium >/dev/null 2>&1; then
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
 .venv/bin/ruff check src tests benchmarks
 .venv/bin/mypy
 set +e

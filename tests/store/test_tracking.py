@@ -57,6 +57,20 @@ def test_devices_merge_across_scans_and_gone_ones_are_marked(history: tuple[Path
     assert all(d.first_seen <= d.last_seen for d in devices)
 
 
+def test_merging_a_scan_again_changes_nothing(history: tuple[Path, int, int]) -> None:
+    from covered.store.schema import SightingRow
+    from covered.store.tracking import merge_scan
+
+    database, first, second = history
+    store = open_store(database)
+    with store.session() as session:
+        before = len(session.scalars(select(SightingRow)).all())
+    assert merge_scan(store, first) == (0, 0, 0)
+    assert merge_scan(store, second) == (0, 0, 0)
+    with store.session() as session:
+        assert len(session.scalars(select(SightingRow)).all()) == before
+
+
 def test_diff_reports_the_removed_device(history: tuple[Path, int, int]) -> None:
     database, first, second = history
     result = diff_scans(open_store(database), first, second)

@@ -25,7 +25,11 @@ from covered.store.schema import AuditRow, DeviceRow, FindingRow, ObservationRow
 
 __all__ = [
     "ReportData",
+    "audit_record",
+    "bar_chart",
     "collect",
+    "device_record",
+    "finding_record",
     "render_csv",
     "render_cyclonedx",
     "render_html",
@@ -74,59 +78,9 @@ def collect(store: Store, scan_id: int | None = None, *, with_observations: bool
         title=f"covered report{f' for scan {scan_id}' if scan_id is not None else ''}",
         generated=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         scan_id=scan_id,
-        devices=[
-            {
-                "id": d.id,
-                "key": d.key,
-                "address": d.address,
-                "mac": d.mac,
-                "serial": d.serial,
-                "site": d.site,
-                "vendor": d.vendor,
-                "brand": d.brand,
-                "model": d.model,
-                "firmware": d.firmware,
-                "restricted": d.restricted,
-                "confidence": d.confidence,
-                "explanation": (d.attribution or {}).get("explanation"),
-                "evidence": _evidence_text(d.attribution or {}),
-                "first_seen": d.first_seen.isoformat(),
-                "last_seen": d.last_seen.isoformat(),
-                "gone_since": d.gone_since.isoformat() if d.gone_since else None,
-            }
-            for d in devices
-        ],
-        findings=[
-            {
-                "id": f.id,
-                "device": keys[f.device_id],
-                "profile": f.profile,
-                "subject": f.subject,
-                "obligation": f.obligation,
-                "status": f.status,
-                "confidence": f.confidence,
-                "due": f.due.isoformat() if f.due else None,
-                "citation": f.citation,
-                "explanation": f.explanation,
-                "caveats": f.caveats,
-                "reason": f.reason,
-                "waiver": f.waiver,
-                "expires": f.expires.isoformat() if f.expires else None,
-            }
-            for f in findings
-        ],
-        audit=[
-            {
-                "at": a.at.isoformat(),
-                "actor": a.actor,
-                "action": a.action,
-                "target": a.target,
-                "before": a.before,
-                "after": a.after,
-                "reason": a.reason,
-            }
-            for a in audit
-        ],
+        devices=[device_record(d) for d in devices],
+        findings=[finding_record(f, keys[f.device_id]) for f in findings],
+        audit=[audit_record(a) for a in audit],
         observations=[
             {
                 "device": o.device_key,
@@ -144,6 +98,64 @@ def collect(store: Store, scan_id: int | None = None, *, with_observations: bool
     )
 
 
+def device_record(d: DeviceRow) -> dict[str, Any]:
+    """A tracked device as reports, the API and the dashboard show it."""
+    return {
+        "id": d.id,
+        "key": d.key,
+        "address": d.address,
+        "mac": d.mac,
+        "serial": d.serial,
+        "site": d.site,
+        "vendor": d.vendor,
+        "brand": d.brand,
+        "model": d.model,
+        "firmware": d.firmware,
+        "restricted": d.restricted,
+        "confidence": d.confidence,
+        "explanation": (d.attribution or {}).get("explanation"),
+        "evidence": _evidence_text(d.attribution or {}),
+        "first_seen": d.first_seen.isoformat(),
+        "last_seen": d.last_seen.isoformat(),
+        "gone_since": d.gone_since.isoformat() if d.gone_since else None,
+    }
+
+
+def finding_record(f: FindingRow, device_key: str) -> dict[str, Any]:
+    """A kept finding with its remediation state."""
+    return {
+        "id": f.id,
+        "device": device_key,
+        "profile": f.profile,
+        "subject": f.subject,
+        "obligation": f.obligation,
+        "status": f.status,
+        "assessed_status": f.assessed_status,
+        "confidence": f.confidence,
+        "due": f.due.isoformat() if f.due else None,
+        "citation": f.citation,
+        "explanation": f.explanation,
+        "caveats": f.caveats,
+        "reason": f.reason,
+        "waiver": f.waiver,
+        "expires": f.expires.isoformat() if f.expires else None,
+    }
+
+
+def audit_record(a: AuditRow) -> dict[str, Any]:
+    """One audit-log entry."""
+    return {
+        "id": a.id,
+        "at": a.at.isoformat(),
+        "actor": a.actor,
+        "action": a.action,
+        "target": a.target,
+        "before": a.before,
+        "after": a.after,
+        "reason": a.reason,
+    }
+
+
 def _evidence_text(attribution: dict[str, Any]) -> str:
     """The evidence chain in one line: channel.field='value' -> matcher."""
     return "; ".join(
@@ -152,7 +164,7 @@ def _evidence_text(attribution: dict[str, Any]) -> str:
     )
 
 
-def _bars(title: str, counts: Counter[str]) -> str:
+def bar_chart(title: str, counts: Counter[str]) -> str:
     """An inline SVG bar chart (no scripts, no external assets)."""
     items = counts.most_common(12)
     if not items:
@@ -193,16 +205,16 @@ def render_html(data: ReportData) -> str:
     )
     charts = "".join(
         [
-            _bars("Devices by vendor", Counter(d["vendor"] or "unknown" for d in data.devices)),
-            _bars(
+            bar_chart("Devices by vendor", Counter(d["vendor"] or "unknown" for d in data.devices)),
+            bar_chart(
                 "Devices by site",
                 Counter(d["site"] or d["address"] or "unknown" for d in data.devices)
                 if any(d["site"] for d in data.devices)
                 else Counter((d["vendor"] and "attributed") or "unattributed" for d in data.devices),
             ),
-            _bars("Findings by rule", Counter(f["subject"] for f in data.findings)),
-            _bars("Findings by status", Counter(f["status"] for f in data.findings)),
-            _bars("Remediation over time (day, new status)", remediation),
+            bar_chart("Findings by rule", Counter(f["subject"] for f in data.findings)),
+            bar_chart("Findings by status", Counter(f["status"] for f in data.findings)),
+            bar_chart("Remediation over time (day, new status)", remediation),
         ]
     )
     return f"""<!doctype html>

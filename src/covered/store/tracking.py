@@ -24,6 +24,7 @@ from covered.store.schema import AuditRow, DeviceResultRow, DeviceRow, FindingRo
 __all__ = [
     "DiffResult",
     "assign_sites",
+    "audit_entry",
     "current_actor",
     "diff_scans",
     "find_device",
@@ -56,7 +57,10 @@ def current_actor() -> str:
     return os.environ.get("COVERED_ACTOR") or getpass.getuser()
 
 
-def _audit(session: Session, actor: str, action: str, target: str, before: Any, after: Any, reason: str | None) -> None:
+def audit_entry(
+    session: Session, actor: str, action: str, target: str, before: Any, after: Any, reason: str | None
+) -> None:
+    """Append one entry to the audit log within the caller's transaction."""
     session.add(
         AuditRow(
             actor=actor,
@@ -89,10 +93,16 @@ def _match(session: Session, result: DeviceResultRow) -> DeviceRow | None:
 
 
 def merge_scan(store: Store, scan_id: int) -> tuple[int, int, int]:
-    """Fold a finished scan's results into tracked devices; returns (new, updated, gone)."""
+    """Fold a finished scan's results into tracked devices; returns (new, updated, gone).
+
+    Merging is done once per scan: a scan already merged (the scanner merges on completion) changes nothing
+    and returns (0, 0, 0).
+    """
     now = dt.datetime.now(dt.UTC)
     new = updated = gone = 0
     with store.session() as session, session.begin():
+        if session.scalars(select(SightingRow.id).where(SightingRow.scan_id == scan_id).limit(1)).first() is not None:
+            return 0, 0, 0
         seen: set[int] = set()
         results = session.scalars(select(DeviceResultRow).where(DeviceResultRow.scan_id == scan_id)).all()
         for result in results:
@@ -135,7 +145,7 @@ def merge_scan(store: Store, scan_id: int) -> tuple[int, int, int]:
                     FindingRow.device_id == device.id, FindingRow.status.in_(["removed", "replaced"])
                 )
             ):
-                _audit(
+                audit_entry(
                     session,
                     "covered scan",
                     "reopen",
@@ -238,7 +248,9 @@ def assign_sites(store: Store, sites: Sequence[tuple[str, Sequence[str]]], actor
                 continue
             site = next((s for s, network in networks if address in network), None)
             if site is not None and site != device.site:
-                _audit(session, actor, "site", f"device {device.key}", device.site, site, "address in site networks")
+                audit_entry(
+                    session, actor, "site", f"device {device.key}", device.site, site, "address in site networks"
+                )
                 device.site = site
                 moved += 1
     return moved
@@ -295,7 +307,7 @@ def save_findings(store: Store, profile: str, findings: Sequence[tuple[str, Find
                     row.status = finding.status.value
         session.flush()  # one batched insert gives the new findings their ids for the audit log
         for row, status in created:
-            _audit(session, actor, "finding", f"finding {row.id}", None, status, f"assessed under {profile}")
+            audit_entry(session, actor, "finding", f"finding {row.id}", None, status, f"assessed under {profile}")
     return len(findings)
 
 
@@ -334,7 +346,7 @@ def remediate(
                 continue
             if status not in _ALLOWED.get(row.status, set()):
                 raise UsageError("--status", f"finding {row.id} is {row.status}; it cannot become {status}")
-            _audit(
+            audit_entry(
                 session,
                 actor,
                 "remediate",

@@ -1,0 +1,25 @@
+"""The web dashboard (`covered serve`): pages and a JSON API over the store and the registry."""
+
+from __future__ import annotations
+
+import os
+
+from fastapi import FastAPI
+
+from covered.web.app import create_app
+
+__all__ = ["app_from_environment", "create_app"]
+
+
+def app_from_environment() -> FastAPI:
+    """The application as `covered serve` configures it, through COVERED_DB, COVERED_DATA and
+    COVERED_SECURE_COOKIES (so each uvicorn worker process builds its own)."""
+    from covered.registry import load_registry
+    from covered.store import open_store
+
+    data = os.environ.get("COVERED_DATA")
+    return create_app(
+        open_store(os.environ.get("COVERED_DB")),
+        load_registry(data) if data else load_registry(),
+        secure_cookies=os.environ.get("COVERED_SECURE_COOKIES", "") not in {"", "0"},
+    )

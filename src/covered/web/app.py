@@ -1,0 +1,544 @@
+"""The web dashboard: a FastAPI application serving HTML pages and a JSON API over the same queries.
+
+Nothing but the sign-in page (and its stylesheet) is served without a session cookie or an API token.
+Forms carry the session's CSRF token; API calls with a token need none, API calls with a cookie send it
+in the X-CSRF-Token header. Device-supplied text reaches pages only through Jinja2's autoescaping.
+"""
+
+import hmac
+import logging
+import secrets
+import uuid
+from collections.abc import Awaitable, Callable
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import Depends, FastAPI, Form, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from covered.errors import CoveredError, UsageError
+from covered.registry import Registry
+from covered.registry.query import parse_date_bound
+from covered.report.registry_views import record_view
+from covered.store import Store
+from covered.store.tracking import diff_scans, remediate
+from covered.web import charts, queries
+from covered.web.directory import DIRECTORY_FILTERS, directory, lookup
+from covered.web.users import (
+    SESSION_HOURS,
+    Role,
+    User,
+    authenticate,
+    create_user,
+    end_session,
+    list_users,
+    session_user,
+    start_session,
+    token_user,
+)
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("covered.web")
+SESSION_COOKIE = "covered_session"
+LOGIN_COOKIE = "covered_login"
+_HERE = Path(str(resources.files("covered.web")))
+_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+class NotSignedIn(Exception):
+    """No valid session or token."""
+
+
+class Forbidden(Exception):
+    """Signed in, but the role does not allow this."""
+
+
+_STATUSES = ["open", "planned", "removed", "replaced", "exempted"]
+PageNo = Annotated[int, Query(alias="page", ge=1, le=1_000_000)]
+
+
+class DeviceQuery(BaseModel):
+    """Device list parameters."""
+
+    q: str = Field("", max_length=200)
+    vendor: str = Field("", max_length=64)
+    site: str = Field("", max_length=120)
+    restricted: str = Field("", max_length=8)
+    state: str = Field("", max_length=8)
+    sort: str = Field("id", max_length=16)
+    order: str = Field("asc", max_length=4)
+
+    def to_filter(self) -> queries.DeviceFilter:
+        """The query as the store's filter."""
+        return queries.DeviceFilter(**self.model_dump())
+
+
+class FindingQuery(BaseModel):
+    """Finding list parameters."""
+
+    status: str = Field("", max_length=16)
+    profile: str = Field("", max_length=120)
+    subject: str = Field("", max_length=255)
+    obligation: str = Field("", max_length=32)
+
+
+class StatusChange(BaseModel):
+    """A remediation status change."""
+
+    status: str = Field(max_length=16, description="open, planned, removed, replaced or exempted")
+    reason: str = Field(min_length=1, max_length=2000, description="Why; kept in the audit log.")
+    waiver: str | None = Field(None, max_length=255, description="Waiver reference (exempted only).")
+    expires: str | None = Field(None, max_length=10, description="Waiver expiry YYYY-MM-DD (exempted only).")
+
+
+def _is_api(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith("/api/") and path != "/api/docs"  # the docs are a page for people
+
+
+def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False) -> FastAPI:
+    """The dashboard over one store and registry; ``secure_cookies`` when served over HTTPS."""
+    app = FastAPI(
+        title="covered",
+        summary="Restricted-vendor equipment, the rules that bind you, and the evidence.",
+        version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    templates = Jinja2Templates(directory=str(_HERE / "templates"))
+    templates.env.globals["role_allows"] = lambda user, needed: user is not None and user.role.allows(Role(needed))
+    app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
+    # Swagger UI (OpenAPI 3.1 capable) as shipped in the fastapi-offline package: no CDN.
+    app.mount("/swagger", StaticFiles(packages=[("fastapi_offline", "static")]), name="swagger")
+
+    # --- security plumbing ---------------------------------------------------------------------------
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", _CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        if not request.url.path.startswith(("/static/", "/swagger/")):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    def user(request: Request) -> User:
+        authorization = request.headers.get("authorization", "")
+        if authorization.lower().startswith("bearer "):
+            found = token_user(store, authorization[7:].strip())
+        else:
+            found = session_user(store, request.cookies.get(SESSION_COOKIE))
+        if found is None:
+            raise NotSignedIn
+        request.state.user = found
+        return found
+
+    def editor(current: Annotated[User, Depends(user)]) -> User:
+        if not current.role.allows(Role.EDITOR):
+            raise Forbidden
+        return current
+
+    def admin(current: Annotated[User, Depends(user)]) -> User:
+        if not current.role.allows(Role.ADMIN):
+            raise Forbidden
+        return current
+
+    def check_csrf(current: User, supplied: str | None) -> None:
+        if current.csrf is None:
+            return  # API token: no ambient credential, nothing to forge
+        if not supplied or not hmac.compare_digest(supplied, current.csrf):
+            raise Forbidden
+
+    Viewer = Annotated[User, Depends(user)]
+    Editor = Annotated[User, Depends(editor)]
+    Admin = Annotated[User, Depends(admin)]
+
+    def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+        context.setdefault("user", getattr(request.state, "user", None))
+        context.setdefault("path", request.url.path)
+        return templates.TemplateResponse(request, name, context, status_code=status)
+
+    def error(request: Request, status: int, message: str) -> Response:
+        if _is_api(request):
+            return JSONResponse({"error": message}, status_code=status)
+        return page(request, "error.html", {"status": status, "message": message}, status)
+
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, _exc: NotSignedIn) -> Response:
+        if _is_api(request):
+            return JSONResponse(
+                {"error": "sign in or send an API token (Authorization: Bearer ...)"},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, _exc: Forbidden) -> Response:
+        return error(request, 403, "not allowed: your role does not permit this, or the form expired (reload it)")
+
+    @app.exception_handler(UsageError)
+    async def bad_input(request: Request, exc: UsageError) -> Response:
+        return error(request, 400, str(exc))
+
+    @app.exception_handler(LookupError)
+    async def not_found(request: Request, exc: LookupError) -> Response:
+        return error(request, 404, str(exc.args[0]) if exc.args else "not found")
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ()) if p not in {'query', 'body', 'path'})}: {e.get('msg')}"
+            for e in exc.errors()
+        )
+        return error(request, 400, f"bad request: {problems}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return error(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(CoveredError)
+    async def covered_error(request: Request, exc: CoveredError) -> Response:
+        return error(request, 400, str(exc))
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception) -> Response:
+        incident = uuid.uuid4().hex[:12]
+        log.exception("incident %s on %s %s", incident, request.method, request.url.path, exc_info=exc)
+        return error(request, 500, f"something went wrong on our side (incident {incident}); it has been logged")
+
+    # --- sign in and out -------------------------------------------------------------------------
+
+    def _safe_next(target: str) -> str:
+        return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
+
+    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
+    def login_form(request: Request, next: str = "/") -> Response:
+        token = secrets.token_urlsafe(32)
+        response = page(request, "login.html", {"login_csrf": token, "next": _safe_next(next), "message": None})
+        response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=secure_cookies)
+        return response
+
+    @app.post("/login", include_in_schema=False)
+    def login(
+        request: Request,
+        name: Annotated[str, Form(max_length=120)],
+        password: Annotated[str, Form(max_length=1024)],
+        login_csrf: Annotated[str, Form(max_length=128)],
+        next: Annotated[str, Form(max_length=2048)] = "/",
+    ) -> Response:
+        cookie = request.cookies.get(LOGIN_COOKIE, "")
+        if not cookie or not hmac.compare_digest(cookie, login_csrf):
+            raise Forbidden
+        found = authenticate(store, name, password)
+        if found is None:
+            token = secrets.token_urlsafe(32)
+            refused = page(
+                request,
+                "login.html",
+                {"login_csrf": token, "next": _safe_next(next), "message": "Wrong name or password."},
+                401,
+            )
+            refused.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=secure_cookies)
+            return refused
+        cookie_value, _ = start_session(store, found)
+        response = RedirectResponse(_safe_next(next), status_code=303)
+        response.set_cookie(
+            SESSION_COOKIE,
+            cookie_value,
+            max_age=SESSION_HOURS * 3600,
+            httponly=True,
+            samesite="strict",
+            secure=secure_cookies,
+        )
+        response.delete_cookie(LOGIN_COOKIE)
+        return response
+
+    @app.post("/logout", include_in_schema=False)
+    def logout(request: Request, current: Viewer, csrf: Annotated[str, Form(max_length=128)]) -> Response:
+        check_csrf(current, csrf)
+        end_session(store, request.cookies.get(SESSION_COOKIE))
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(SESSION_COOKIE)
+        return response
+
+    # --- pages -------------------------------------------------------------------------------------
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def overview_page(request: Request, current: Viewer) -> Response:
+        data = queries.overview(store)
+        return page(
+            request,
+            "overview.html",
+            {
+                "data": data,
+                "charts": [
+                    charts.bar_chart("Devices by vendor", _counter(data["devices_by_vendor"])),
+                    charts.bar_chart("Devices by site", _counter(data["devices_by_site"])),
+                    charts.bar_chart("Findings by rule", _counter(data["findings_by_rule"])),
+                    charts.bar_chart("Findings by status", _counter(data["findings_by_status"])),
+                    charts.column_chart("Removed or replaced, per week", data["removed_by_week"]),
+                ],
+            },
+        )
+
+    @app.get("/devices", response_class=HTMLResponse, include_in_schema=False)
+    def devices_page(
+        request: Request, current: Viewer, f: Annotated[DeviceQuery, Query()], page_no: PageNo = 1
+    ) -> Response:
+        filters = f.to_filter()
+        result = queries.device_page(store, filters, page_no)
+        return page(
+            request,
+            "devices.html",
+            {
+                "result": result,
+                "f": filters,
+                "choices": queries.device_choices(store),
+                "query": _query_string(request, drop={"page"}),
+                "sort_query": _query_string(request, drop={"page", "sort", "order"}),
+            },
+        )
+
+    @app.get("/devices/{device_id}", response_class=HTMLResponse, include_in_schema=False)
+    def device_page(request: Request, current: Viewer, device_id: int) -> Response:
+        return page(request, "device.html", {"d": queries.device_detail(store, device_id), "statuses": _STATUSES})
+
+    @app.post("/findings/{finding_id}/status", include_in_schema=False)
+    def change_status_form(
+        current: Editor,
+        finding_id: int,
+        status: Annotated[str, Form(max_length=16)],
+        reason: Annotated[str, Form(max_length=2000)],
+        csrf: Annotated[str, Form(max_length=128)],
+        waiver: Annotated[str, Form(max_length=255)] = "",
+        expires: Annotated[str, Form(max_length=10)] = "",
+    ) -> Response:
+        check_csrf(current, csrf)
+        device_id = _change_status(store, current, finding_id, status, reason, waiver, expires)
+        return RedirectResponse(f"/devices/{device_id}#history", status_code=303)
+
+    @app.get("/findings", response_class=HTMLResponse, include_in_schema=False)
+    def findings_page(
+        request: Request, current: Viewer, f: Annotated[FindingQuery, Query()], page_no: PageNo = 1
+    ) -> Response:
+        filters = queries.FindingFilter(**f.model_dump())
+        return page(
+            request,
+            "findings.html",
+            {
+                "result": queries.finding_page(store, filters, page_no),
+                "f": filters,
+                "choices": queries.finding_choices(store),
+                "query": _query_string(request, drop={"page"}),
+            },
+        )
+
+    @app.get("/audit", response_class=HTMLResponse, include_in_schema=False)
+    def audit_page(request: Request, current: Viewer, page_no: PageNo = 1) -> Response:
+        return page(request, "audit.html", {"result": queries.audit_page(store, page_no), "query": ""})
+
+    @app.get("/scans", response_class=HTMLResponse, include_in_schema=False)
+    def scans_page(request: Request, current: Viewer, a: int | None = None, b: int | None = None) -> Response:
+        scans = queries.scan_list(store)
+        difference = diff_scans(store, a, b) if a is not None and b is not None else None
+        return page(request, "scans.html", {"scans": scans, "diff": difference, "a": a, "b": b})
+
+    @app.get("/directory", response_class=HTMLResponse, include_in_schema=False)
+    def directory_page(request: Request, current: Viewer, q: Annotated[str, Query(max_length=200)] = "") -> Response:
+        params = _directory_params(request)
+        result = directory(registry, params)
+        hits = registry.search_index.search(q, limit=50) if q.strip() else []
+        return page(
+            request,
+            "directory.html",
+            {
+                "result": result,
+                "params": params,
+                "q": q,
+                "hits": hits,
+                "timeline": charts.column_chart("Events per year", result["by_year"]),
+                "map": charts.world_map("Events by country", result["by_country"]),
+                "vendors": sorted(registry.vendors.values(), key=lambda v: v.name),
+            },
+        )
+
+    @app.get("/records/{record_id}", response_class=HTMLResponse, include_in_schema=False)
+    def record_page(request: Request, current: Viewer, record_id: str) -> Response:
+        kind, view = _record(registry, record_id)
+        source_text = None
+        if kind in {"event", "fact"} and view.get("segment_record"):
+            start, end = view["segment_record"]["offsets"]
+            text = registry.text(view["source"]) or ""
+            source_text = text[start:end]
+        return page(request, "record.html", {"kind": kind, "view": view, "source_text": source_text})
+
+    @app.get("/lookup", response_class=HTMLResponse, include_in_schema=False)
+    def lookup_page(request: Request, current: Viewer, q: Annotated[str, Query(max_length=200)] = "") -> Response:
+        return page(request, "lookup.html", {"result": lookup(registry, q), "q": q})
+
+    @app.get("/admin/users", response_class=HTMLResponse, include_in_schema=False)
+    def users_page(request: Request, current: Admin) -> Response:
+        return page(request, "users.html", {"users": list_users(store), "roles": [r.value for r in Role]})
+
+    @app.post("/admin/users", include_in_schema=False)
+    def add_user(
+        current: Admin,
+        name: Annotated[str, Form(max_length=120)],
+        role: Annotated[str, Form(max_length=16)],
+        password: Annotated[str, Form(max_length=1024)],
+        csrf: Annotated[str, Form(max_length=128)],
+    ) -> Response:
+        check_csrf(current, csrf)
+        create_user(store, name, role, password, current.name)
+        return RedirectResponse("/admin/users", status_code=303)
+
+    # --- JSON API --------------------------------------------------------------------------------
+
+    @app.get("/api/overview", tags=["estate"])
+    def api_overview(current: Viewer) -> dict[str, Any]:
+        """Counts: devices by vendor and site, findings by rule and status, removals per week."""
+        return queries.overview(store)
+
+    @app.get("/api/devices", tags=["estate"])
+    def api_devices(current: Viewer, f: Annotated[DeviceQuery, Query()], page_no: PageNo = 1) -> dict[str, Any]:
+        """Tracked devices, filtered, sorted and paged (50 a page), as on the devices page."""
+        return _page_json(queries.device_page(store, f.to_filter(), page_no))
+
+    @app.get("/api/devices/{device_id}", tags=["estate"])
+    def api_device(current: Viewer, device_id: int) -> dict[str, Any]:
+        """One device: evidence chain, findings, history (sightings), raw observations and audit entries."""
+        return queries.device_detail(store, device_id)
+
+    @app.get("/api/findings", tags=["estate"])
+    def api_findings(current: Viewer, f: Annotated[FindingQuery, Query()], page_no: PageNo = 1) -> dict[str, Any]:
+        """Kept findings with their remediation status, filtered and paged."""
+        return _page_json(queries.finding_page(store, queries.FindingFilter(**f.model_dump()), page_no))
+
+    @app.post("/api/findings/{finding_id}/status", tags=["estate"])
+    def api_change_status(request: Request, current: Editor, finding_id: int, change: StatusChange) -> dict[str, Any]:
+        """Move a finding to open, planned, removed, replaced or exempted (with waiver and expiry); audited."""
+        check_csrf(current, request.headers.get("x-csrf-token"))
+        device_id = _change_status(
+            store, current, finding_id, change.status, change.reason, change.waiver or "", change.expires or ""
+        )
+        return {"finding": finding_id, "device": device_id, "status": change.status}
+
+    @app.get("/api/audit", tags=["estate"])
+    def api_audit(current: Viewer, page_no: PageNo = 1) -> dict[str, Any]:
+        """The audit log, newest first."""
+        return _page_json(queries.audit_page(store, page_no))
+
+    @app.get("/api/scans", tags=["estate"])
+    def api_scans(current: Viewer) -> list[dict[str, Any]]:
+        """Scans and imports, newest first."""
+        return queries.scan_list(store)
+
+    @app.get("/api/scans/diff", tags=["estate"])
+    def api_diff(current: Viewer, a: int, b: int) -> dict[str, Any]:
+        """Devices new in scan b, gone since scan a, and changed between them."""
+        result = diff_scans(store, a, b)
+        return {"new": result.new, "gone": result.gone, "changed": result.changed}
+
+    @app.get("/api/bans", tags=["directory"])
+    def api_bans(request: Request, current: Viewer) -> dict[str, Any]:
+        """Restriction events with the CLI's filters (vendor, country, actor, actor_type, action, reason, status,
+        source: comma-separated; since, until: YYYY[-MM[-DD]]), with counts by year and country."""
+        return directory(registry, _directory_params(request))
+
+    @app.get("/api/records/{record_id}", tags=["directory"])
+    def api_record(current: Viewer, record_id: str) -> dict[str, Any]:
+        """Any registry record (event, fact, vendor, brand, rule, actor...) with its source and quote."""
+        kind, view = _record(registry, record_id)
+        return view | {"kind": kind}
+
+    @app.get("/api/search", tags=["directory"])
+    def api_search(current: Viewer, q: Annotated[str, Query(min_length=1, max_length=200)]) -> list[dict[str, Any]]:
+        """Ranked full-text search over events, facts, brands and rules."""
+        from covered.report.registry_views import hit_row
+
+        return [hit_row(registry, h) for h in registry.search_index.search(q, limit=50)]
+
+    @app.get("/api/lookup", tags=["directory"])
+    def api_lookup(current: Viewer, q: Annotated[str, Query(max_length=200)]) -> dict[str, Any]:
+        """Is brand X or model Y covered, and by what: the maker, the link's source, the rules naming it."""
+        return lookup(registry, q)
+
+    @app.get("/api/openapi.json", include_in_schema=False)
+    def openapi(current: Viewer) -> dict[str, Any]:
+        return app.openapi()
+
+    @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs(request: Request, current: Viewer) -> Response:
+        return page(request, "api_docs.html", {})
+
+    return app
+
+
+def _change_status(
+    store: Store, current: User, finding_id: int, status: str, reason: str, waiver: str, expires: str
+) -> int:
+    from sqlalchemy import select
+
+    from covered.store.schema import FindingRow
+
+    with store.session() as session:
+        row = session.scalars(select(FindingRow).where(FindingRow.id == finding_id)).first()
+        if row is None:
+            raise LookupError(f"no finding {finding_id}")
+        device_id, subject, profile = row.device_id, row.subject, row.profile
+    until = parse_date_bound("expires", expires, end=True) if expires else None
+    remediate(
+        store,
+        str(device_id),
+        status,
+        reason,
+        current.name,
+        subject=subject,
+        profile=profile,
+        waiver=waiver or None,
+        expires=until,
+    )
+    return device_id
+
+
+def _record(registry: Registry, record_id: str) -> tuple[str, dict[str, Any]]:
+    found = registry.find(record_id)
+    if found is None:
+        raise LookupError(f"no record {record_id!r} in the registry")
+    kind, record = found
+    return kind, record_view(registry, kind, record)
+
+
+def _directory_params(request: Request) -> dict[str, str]:
+    params = {k: request.query_params.get(k, "")[:200] for k in DIRECTORY_FILTERS}
+    return {k: v for k, v in params.items() if v}
+
+
+def _query_string(request: Request, drop: set[str]) -> str:
+    return urlencode([(k, v) for k, v in request.query_params.multi_items() if k not in drop and v])
+
+
+def _page_json(result: queries.Page) -> dict[str, Any]:
+    return {"total": result.total, "page": result.page, "pages": result.pages, "rows": result.rows}
+
+
+def _counter(counts: dict[str, int]) -> Any:
+    from collections import Counter
+
+    return Counter(counts)

@@ -1,0 +1,83 @@
+"""Charts drawn on the server as inline SVG: no scripts, no external assets, every label escaped."""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+from importlib import resources
+from typing import Any
+
+import pycountry
+
+from covered.report.bundle import bar_chart
+
+__all__ = ["bar_chart", "column_chart", "world_map"]
+
+
+def column_chart(title: str, counts: dict[str, int]) -> str:
+    """Vertical bars in the order given (e.g. events per year), each labelled with its count."""
+    if not counts:
+        return f"<figure><figcaption>{html.escape(title)}</figcaption><p>none</p></figure>"
+    top = max(counts.values())
+    width = 34
+    bars = []
+    for i, (label, n) in enumerate(counts.items()):
+        height = 130 * n / top
+        short = "n.d." if label == "undated" else label[-5:]
+        x = i * width + 4
+        bars.append(
+            f"<g><title>{html.escape(label)}: {n}</title>"
+            f'<rect x="{x}" y="{150 - height:.0f}" width="{width - 8}" height="{height:.0f}" fill="#4a6fa5"/>'
+            f'<text x="{x + (width - 8) / 2:.0f}" y="{146 - height:.0f}" text-anchor="middle">{n}</text>'
+            f'<text x="{x + (width - 8) / 2:.0f}" y="166" text-anchor="middle">{html.escape(short)}</text></g>'
+        )
+    return (
+        f'<figure><figcaption>{html.escape(title)}</figcaption><svg xmlns="http://www.w3.org/2000/svg" '
+        f'role="img" width="{len(counts) * width + 8}" height="172" font-size="11">{"".join(bars)}</svg></figure>'
+    )
+
+
+@functools.cache
+def _world() -> dict[str, Any]:
+    text = resources.files("covered.web").joinpath("static/world.json").read_text(encoding="utf-8")
+    world: dict[str, Any] = json.loads(text)
+    return world
+
+
+def _country_name(code: str) -> str:
+    found = pycountry.countries.get(alpha_2=code)
+    return found.name if found else code
+
+
+_SHADES = ["#c6d4e8", "#9fb7d9", "#6f93c4", "#4a6fa5", "#2c4a78"]
+
+
+def world_map(title: str, counts: dict[str, int]) -> str:
+    """Countries shaded by count (Natural Earth 1:110m, public domain); places without a shape on the map
+    (the EU, small states) are listed under it so no count is hidden."""
+    world = _world()
+    # Five shades from pale to dark blue; countries with no events stay grey.
+    top = max(counts.values(), default=1)
+    paths = []
+    for code, country in world["countries"].items():
+        n = counts.get(code, 0)
+        shade = "#e3e6ea" if n == 0 else _SHADES[min(4, 5 * n // (top + 1))]
+        label = f"{_country_name(code)}: {n} event{'s' if n != 1 else ''}"
+        paths.append(
+            f'<path d="{country["path"]}" fill="{shade}" stroke="#ffffff" stroke-width="0.4" '
+            f'data-country="{html.escape(code)}"><title>{html.escape(label)}</title></path>'
+        )
+    off_map = [(code, n) for code, n in counts.items() if code not in world["countries"]]
+    extra = (
+        "<p>Not on the map: "
+        + ", ".join(f"{html.escape(_country_name(code))} ({n})" for code, n in sorted(off_map))
+        + "</p>"
+        if off_map
+        else ""
+    )
+    return (
+        f'<figure class="map"><figcaption>{html.escape(title)}</figcaption>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="{world["viewBox"]}" width="100%">'
+        f'{"".join(paths)}</svg>{extra}<p class="small">{html.escape(world["attribution"])}</p></figure>'
+    )

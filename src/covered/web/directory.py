@@ -1,0 +1,155 @@
+"""The ban directory in the browser: filtered events, their spread over years and countries, and the
+procurement lookup ("is brand X or model Y covered, and by what?")."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from covered.model import Channel, Confidence, Event, Observation
+from covered.registry import EventQuery, Registry
+from covered.registry.jurisdictions import country_of
+from covered.report.registry_views import event_row
+
+__all__ = ["DIRECTORY_FILTERS", "directory", "lookup"]
+
+DIRECTORY_FILTERS = (
+    "vendor",
+    "country",
+    "actor",
+    "actor_type",
+    "action",
+    "reason",
+    "status",
+    "source",
+    "since",
+    "until",
+)
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def directory(registry: Registry, params: dict[str, str]) -> dict[str, Any]:
+    """Events matching the CLI's filters (comma-separated values, as `covered bans` takes them), with counts
+    by year and by country for the charts, and the sources' freshness."""
+    query = EventQuery.parse(
+        registry,
+        **{k: _split(params.get(k, "")) for k in DIRECTORY_FILTERS if k not in {"since", "until"}},
+        since=params.get("since") or None,
+        until=params.get("until") or None,
+    )
+    events = registry.event_index.select(query)
+    by_year: Counter[str] = Counter()
+    by_country: Counter[str] = Counter()
+    for event in events:
+        earliest = event.date.earliest
+        by_year[str(earliest.year) if earliest else "undated"] += 1
+        by_country[country_of(registry.actors[event.actor].jurisdiction)] += 1
+    newest, stale = registry.freshness([e.source for e in events])
+    return {
+        "events": [_row(registry, e) for e in events],
+        "count": len(events),
+        "by_year": dict(sorted(by_year.items())),
+        "by_country": dict(by_country.most_common()),
+        "sources_as_of": newest.isoformat() if newest else None,
+        "stale": stale,
+    }
+
+
+def _row(registry: Registry, event: Event) -> dict[str, Any]:
+    row = event_row(registry, event)
+    row["date_display"] = event.date.display()
+    return row
+
+
+def lookup(registry: Registry, text: str) -> dict[str, Any]:
+    """What the registry knows about a brand, vendor or model name: the maker behind it (with the source of
+    that link), whether the maker is restricted, and the rules and events that name the maker."""
+    text = text.strip()
+    if not text:
+        return {"query": text, "matches": []}
+    folded = text.casefold()
+    matches: list[dict[str, Any]] = []
+    for brand in registry.brands.values():
+        names = [brand.name, *brand.aliases]
+        if any(folded == n.casefold() for n in names) or (len(folded) >= 3 and folded in brand.name.casefold()):
+            makers = [brand.vendor] if brand.vendor else list(brand.vendor_candidates)
+            matches.append(
+                {
+                    "as": "brand",
+                    "name": brand.name,
+                    "record": brand.id,
+                    "how": f"{brand.relationship.value} ({brand.confidence.value} confidence"
+                    + (", only some model lines" if brand.model_line_dependent else "")
+                    + (f", {brand.period}" if brand.period else "")
+                    + ")",
+                    "evidence": brand.evidence,
+                    "source": brand.source,
+                    "note": brand.note,
+                    "makers": [_maker(registry, m) for m in makers if m in registry.vendors],
+                }
+            )
+    vendor_id = registry.vendor_id(text)
+    if vendor_id is not None:
+        matches.append(
+            {
+                "as": "vendor",
+                "name": registry.vendors[vendor_id].name,
+                "record": vendor_id,
+                "how": "the maker itself",
+                "evidence": "",
+                "source": ", ".join(registry.vendors[vendor_id].sources),
+                "note": "",
+                "makers": [_maker(registry, vendor_id)],
+            }
+        )
+    attribution = registry.identifier.attribute(
+        "lookup", [Observation(device="lookup", channel=Channel.INVENTORY, field="model", value=text[:200])]
+    )
+    if attribution.vendor and attribution.vendor in registry.vendors:
+        matches.append(
+            {
+                "as": "model",
+                "name": text,
+                "record": attribution.vendor,
+                "how": f"model name pattern ({(attribution.confidence or Confidence.LOW).value} confidence)",
+                "evidence": attribution.explanation,
+                "source": "; ".join(f"{e.matcher}: {e.reference}" for e in attribution.evidence if e.reference),
+                "note": "A model-name match is a lead, not proof: confirm the label or the device's own answers.",
+                "makers": [_maker(registry, attribution.vendor)],
+            }
+        )
+    return {"query": text, "matches": matches}
+
+
+def _maker(registry: Registry, vendor_id: str) -> dict[str, Any]:
+    vendor = registry.vendors[vendor_id]
+    rules = []
+    for rule in sorted(registry.rules.values(), key=lambda r: r.id):
+        entry = next((c for c in rule.covered if c.vendor == vendor_id), None) or next(
+            (c for c in rule.covered if c.vendor is None and c.vendor_country == vendor.country), None
+        )
+        if entry is not None:
+            rules.append(
+                {
+                    "id": rule.id,
+                    "name": rule.name,
+                    "jurisdiction": rule.jurisdiction,
+                    "prohibits": [p.value for p in rule.prohibits],
+                    "confirmation": rule.confirmation.value,
+                    "by_name": entry.vendor is not None,
+                    "effective": rule.effective_date.display(),
+                    "source": rule.source,
+                }
+            )
+    events = registry.event_index.select(EventQuery(vendors=frozenset({vendor_id})))
+    return {
+        "id": vendor_id,
+        "name": vendor.name,
+        "country": vendor.country,
+        "restricted": vendor.restricted,
+        "rules": rules,
+        "events": len(events),
+    }

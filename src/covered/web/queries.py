@@ -1,0 +1,347 @@
+"""What the dashboard's pages and the JSON API read from the store: filtered, sorted, paged, and counted in SQL.
+
+Each function returns plain dictionaries, so a page and its API twin show the same thing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from covered.errors import UsageError
+from covered.report.bundle import audit_record, device_record, finding_record
+from covered.store import Store
+from covered.store.schema import (
+    AuditRow,
+    DeviceRow,
+    FindingRow,
+    ObservationRow,
+    ScanHostRow,
+    ScanRow,
+    SightingRow,
+)
+
+__all__ = [
+    "DEVICE_SORTS",
+    "PAGE_SIZE",
+    "DeviceFilter",
+    "FindingFilter",
+    "Page",
+    "audit_page",
+    "device_detail",
+    "device_page",
+    "finding_page",
+    "overview",
+    "scan_list",
+]
+
+PAGE_SIZE = 50
+DEVICE_SORTS = {
+    "id": DeviceRow.id,
+    "address": DeviceRow.address,
+    "vendor": DeviceRow.vendor,
+    "brand": DeviceRow.brand,
+    "model": DeviceRow.model,
+    "site": DeviceRow.site,
+    "restricted": DeviceRow.restricted,
+    "last_seen": DeviceRow.last_seen,
+    "first_seen": DeviceRow.first_seen,
+}
+FINDING_STATUSES = ("open", "review", "planned", "removed", "replaced", "exempted")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of rows with the total that matched and where the page starts."""
+
+    rows: list[dict[str, Any]]
+    total: int
+    page: int
+    pages: int
+
+
+def _page(session: Session, query: Select[Any], page: int, count: Select[Any]) -> tuple[list[Any], int, int, int]:
+    total = session.scalar(count) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    if page < 1:
+        raise UsageError("page", "pages start at 1")
+    rows = list(session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all())
+    return rows, int(total), min(page, pages), pages
+
+
+@dataclass(frozen=True)
+class DeviceFilter:
+    """Device list filters as the page's query string gives them; empty strings mean 'any'."""
+
+    q: str = ""
+    vendor: str = ""
+    site: str = ""
+    restricted: str = ""  # "yes", "no", "unknown" or ""
+    state: str = ""  # "present", "gone" or ""
+    sort: str = "id"
+    order: str = "asc"
+
+    def check(self) -> None:
+        """Refuse values the page could not have produced, naming the parameter."""
+        if self.sort not in DEVICE_SORTS:
+            raise UsageError("sort", f"sort by one of {', '.join(DEVICE_SORTS)} (not {self.sort!r})")
+        if self.order not in {"asc", "desc"}:
+            raise UsageError("order", "order is asc or desc")
+        if self.restricted not in {"", "yes", "no", "unknown"}:
+            raise UsageError("restricted", "restricted is yes, no or unknown")
+        if self.state not in {"", "present", "gone"}:
+            raise UsageError("state", "state is present or gone")
+        if len(self.q) > 200:
+            raise UsageError("q", "search text is at most 200 characters")
+
+
+def _device_where(query: Select[Any], f: DeviceFilter) -> Select[Any]:
+    if f.q:
+        like = f"%{f.q}%"
+        query = query.where(
+            or_(
+                DeviceRow.key.ilike(like),
+                DeviceRow.address.ilike(like),
+                DeviceRow.mac.ilike(like),
+                DeviceRow.model.ilike(like),
+                DeviceRow.brand.ilike(like),
+            )
+        )
+    if f.vendor:
+        query = query.where(DeviceRow.vendor.is_(None) if f.vendor == "unknown" else DeviceRow.vendor == f.vendor)
+    if f.site:
+        query = query.where(DeviceRow.site.is_(None) if f.site == "none" else DeviceRow.site == f.site)
+    if f.restricted:
+        value = {"yes": True, "no": False}.get(f.restricted)
+        query = query.where(DeviceRow.restricted.is_(None) if value is None else DeviceRow.restricted == value)
+    if f.state == "present":
+        query = query.where(DeviceRow.gone_since.is_(None))
+    elif f.state == "gone":
+        query = query.where(DeviceRow.gone_since.is_not(None))
+    return query
+
+
+def device_page(store: Store, f: DeviceFilter, page: int = 1) -> Page:
+    """Devices matching the filter, sorted, one page at a time, each with its count of open findings."""
+    f.check()
+    column: Any = DEVICE_SORTS[f.sort]
+    ordering = [column.desc() if f.order == "desc" else column.asc(), DeviceRow.id.asc()]
+    with store.session() as session:
+        query = _device_where(select(DeviceRow), f).order_by(*ordering)
+        count = _device_where(select(func.count(DeviceRow.id)), f)
+        rows, total, page, pages = _page(session, query, page, count)
+        devices = [row[0] for row in rows]
+        open_counts = dict(
+            session.execute(
+                select(FindingRow.device_id, func.count(FindingRow.id))
+                .where(FindingRow.device_id.in_([d.id for d in devices]), FindingRow.status.in_(["open", "review"]))
+                .group_by(FindingRow.device_id)
+            ).all()
+        )
+    return Page([device_record(d) | {"open_findings": open_counts.get(d.id, 0)} for d in devices], total, page, pages)
+
+
+def device_choices(store: Store) -> dict[str, list[str]]:
+    """Values the device filters offer: vendors and sites present in the store."""
+    with store.session() as session:
+        vendors = sorted(v for v in session.scalars(select(DeviceRow.vendor).distinct()) if v)
+        sites = sorted(s for s in session.scalars(select(DeviceRow.site).distinct()) if s)
+    return {"vendors": vendors, "sites": sites}
+
+
+def device_detail(store: Store, device_id: int) -> dict[str, Any]:
+    """One device: its record, evidence chain, findings, sightings (history), raw observations and audit entries."""
+    with store.session() as session:
+        device = session.get(DeviceRow, device_id)
+        if device is None:
+            raise LookupError(f"no device {device_id}")
+        findings = session.scalars(
+            select(FindingRow).where(FindingRow.device_id == device_id).order_by(FindingRow.id)
+        ).all()
+        sightings = session.execute(
+            select(SightingRow, ScanRow)
+            .join(ScanRow, ScanRow.id == SightingRow.scan_id)
+            .where(SightingRow.device_id == device_id)
+            .order_by(SightingRow.seen_at.desc(), SightingRow.id.desc())
+        ).all()
+        mentions = [AuditRow.target == f"device {device.key}"]
+        for f in findings:
+            mentions += [AuditRow.target == f"finding {f.id}", AuditRow.target.like(f"finding {f.id} (%")]
+        audit = session.scalars(select(AuditRow).where(or_(*mentions)).order_by(AuditRow.id)).all()
+        observations: list[ObservationRow] = []
+        if sightings:
+            latest = sightings[0][0]
+            keys = {k for k in ((device.attribution or {}).get("device"), latest.address) if k}
+            observations = list(
+                session.scalars(
+                    select(ObservationRow)
+                    .where(ObservationRow.scan_id == latest.scan_id, ObservationRow.device_key.in_(keys))
+                    .order_by(ObservationRow.id)
+                    .limit(500)
+                )
+            )
+        return {
+            "device": device_record(device),
+            "attribution": device.attribution or {},
+            "findings": [finding_record(f, device.key) for f in findings],
+            "history": [
+                {
+                    "scan": scan.id,
+                    "kind": scan.kind,
+                    "seen_at": sighting.seen_at.isoformat(),
+                    "address": sighting.address,
+                    "vendor": sighting.vendor,
+                    "model": sighting.model,
+                    "firmware": sighting.firmware,
+                    "restricted": sighting.restricted,
+                }
+                for sighting, scan in sightings
+            ],
+            "observations": [
+                {
+                    "channel": o.channel,
+                    "field": o.field,
+                    "value": o.value,
+                    "target": o.target,
+                    "port": o.port,
+                    "time": o.observed_at.isoformat() if o.observed_at else None,
+                }
+                for o in observations
+            ],
+            "audit": [audit_record(a) for a in audit],
+        }
+
+
+@dataclass(frozen=True)
+class FindingFilter:
+    """Finding list filters; empty strings mean 'any'."""
+
+    status: str = ""
+    profile: str = ""
+    subject: str = ""
+    obligation: str = ""
+
+    def check(self) -> None:
+        """Refuse a status that does not exist."""
+        if self.status and self.status not in FINDING_STATUSES:
+            raise UsageError("status", f"status is one of {', '.join(FINDING_STATUSES)} (not {self.status!r})")
+
+
+def _finding_where(query: Any, f: FindingFilter) -> Any:
+    for column, value in (
+        (FindingRow.status, f.status),
+        (FindingRow.profile, f.profile),
+        (FindingRow.subject, f.subject),
+        (FindingRow.obligation, f.obligation),
+    ):
+        if value:
+            query = query.where(column == value)
+    return query
+
+
+def finding_page(store: Store, f: FindingFilter, page: int = 1) -> Page:
+    """Kept findings matching the filter, newest device first, with the device's id and address."""
+    f.check()
+    with store.session() as session:
+        query = _finding_where(
+            select(FindingRow, DeviceRow).join(DeviceRow, DeviceRow.id == FindingRow.device_id), f
+        ).order_by(FindingRow.due.asc(), FindingRow.id.asc())
+        count = _finding_where(select(func.count(FindingRow.id)), f)
+        rows, total, page, pages = _page(session, query, page, count)
+        out = [
+            finding_record(finding, device.key) | {"device_id": device.id, "address": device.address}
+            for finding, device in rows
+        ]
+    return Page(out, total, page, pages)
+
+
+def finding_choices(store: Store) -> dict[str, list[str]]:
+    """Values the finding filters offer."""
+    with store.session() as session:
+        profiles = sorted(session.scalars(select(FindingRow.profile).distinct()))
+        subjects = sorted(session.scalars(select(FindingRow.subject).distinct()))
+        obligations = sorted(session.scalars(select(FindingRow.obligation).distinct()))
+    return {"statuses": list(FINDING_STATUSES), "profiles": profiles, "subjects": subjects, "obligations": obligations}
+
+
+def audit_page(store: Store, page: int = 1) -> Page:
+    """The audit log, newest first."""
+    with store.session() as session:
+        rows, total, page, pages = _page(
+            session, select(AuditRow).order_by(AuditRow.id.desc()), page, select(func.count(AuditRow.id))
+        )
+    return Page([audit_record(row[0]) for row in rows], total, page, pages)
+
+
+def scan_list(store: Store) -> list[dict[str, Any]]:
+    """Scans and imports, newest first, with how many hosts are done and how many devices were sighted."""
+    with store.session() as session:
+        done = dict(
+            session.execute(
+                select(ScanHostRow.scan_id, func.count(ScanHostRow.id))
+                .where(ScanHostRow.state != "pending")
+                .group_by(ScanHostRow.scan_id)
+            ).all()
+        )
+        sighted = dict(
+            session.execute(select(SightingRow.scan_id, func.count(SightingRow.id)).group_by(SightingRow.scan_id)).all()
+        )
+        return [
+            {
+                "id": s.id,
+                "kind": s.kind,
+                "status": s.status,
+                "started_at": s.started_at.isoformat(),
+                "finished_at": s.finished_at.isoformat() if s.finished_at else None,
+                "targets": s.targets,
+                "hosts_total": s.hosts_total,
+                "hosts_done": done.get(s.id, 0),
+                "devices": sighted.get(s.id, 0),
+            }
+            for s in session.scalars(select(ScanRow).order_by(ScanRow.id.desc()))
+        ]
+
+
+def overview(store: Store) -> dict[str, Any]:
+    """Counts for the overview page: devices by vendor and site, findings by rule and status, and remediation
+    over time (status changes to removed or replaced per week, from the audit log)."""
+    with store.session() as session:
+        total = session.scalar(select(func.count(DeviceRow.id))) or 0
+        restricted = session.scalar(select(func.count(DeviceRow.id)).where(DeviceRow.restricted.is_(True))) or 0
+        gone = session.scalar(select(func.count(DeviceRow.id)).where(DeviceRow.gone_since.is_not(None))) or 0
+
+        def grouped(column: Any, *where: Any) -> dict[str, int]:
+            query = select(column, func.count()).group_by(column)
+            for clause in where:
+                query = query.where(clause)
+            return {str(k) if k is not None else "unknown": n for k, n in session.execute(query).all()}
+
+        by_vendor = grouped(DeviceRow.vendor)
+        by_site = grouped(DeviceRow.site)
+        by_rule = grouped(FindingRow.subject)
+        by_status = grouped(FindingRow.status)
+        changes = session.execute(
+            select(AuditRow.at, AuditRow.after).where(
+                AuditRow.action == "remediate", AuditRow.after.in_(['"removed"', '"replaced"'])
+            )
+        ).all()
+    weeks: dict[str, int] = {}
+    for at, _ in changes:
+        monday = (at.date() - dt.timedelta(days=at.weekday())).isoformat()
+        weeks[monday] = weeks.get(monday, 0) + 1
+    return {
+        "devices": total,
+        "restricted": restricted,
+        "gone": gone,
+        "findings": sum(by_status.values()),
+        "open_findings": by_status.get("open", 0) + by_status.get("review", 0),
+        "devices_by_vendor": by_vendor,
+        "devices_by_site": by_site,
+        "findings_by_rule": by_rule,
+        "findings_by_status": by_status,
+        "removed_by_week": dict(sorted(weeks.items())),
+    }

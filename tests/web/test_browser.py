@@ -1,0 +1,176 @@
+"""The dashboard in a real browser: Playwright driving Debian's Chromium against `covered serve`.
+
+Each main page's screenshot is saved under test-output/screenshots/ for review.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.web.conftest import PASSWORDS, Estate
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Offline machines: no background traffic, no component updates, no sync (see the machine notes).
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed (scripts/test.sh installs it)")
+    with playwright.sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser: object, estate: Estate) -> Iterator[object]:
+    context = browser.new_context(base_url=estate.base_url, viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    opened = context.new_page()
+    dialogs: list[str] = []
+    opened.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    opened.dialogs = dialogs
+    try:
+        yield opened
+    finally:
+        context.close()
+
+
+def sign_in(page: object, name: str) -> None:
+    page.goto("/devices")  # type: ignore[attr-defined]
+    assert "/login" in page.url  # type: ignore[attr-defined]
+    page.get_by_label("Name").fill(name)  # type: ignore[attr-defined]
+    page.get_by_label("Password").fill(PASSWORDS[name])  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
+    page.wait_for_url("**/devices")  # type: ignore[attr-defined]
+
+
+def shot(page: object, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def test_sign_in_browse_filter_and_open_a_device(page: object, estate: Estate) -> None:
+    page.goto("/")
+    shot(page, "login")
+    sign_in(page, "vic")
+    page.goto("/")
+    assert page.locator(".stats").inner_text().count("devices tracked") == 1
+    assert page.locator("figure svg").count() >= 4
+    shot(page, "overview")
+    page.goto("/devices")
+    rows = page.locator("#devices tbody tr")
+    total = rows.count()
+    assert total >= 10
+    shot(page, "devices")
+    page.get_by_label("Vendor").select_option("dahua")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**vendor=dahua**")
+    makers = page.locator("#devices tbody tr td:nth-child(3)").all_inner_texts()
+    assert makers
+    assert set(makers) == {"dahua"}
+    assert len(makers) < total
+    # Sort by model, descending, keeping the filter.
+    page.get_by_role("link", name="Model").click()
+    page.get_by_role("link", name="Model ▲").click()
+    page.wait_for_url("**order=desc**")
+    models = page.locator("#devices tbody tr td:nth-child(5)").all_inner_texts()
+    assert models == sorted(models, reverse=True)
+    assert "vendor=dahua" in page.url
+    page.locator("#devices tbody tr td:nth-child(2) a").first.click()
+    page.wait_for_url("**/devices/*")
+    assert page.locator("#evidence-table tbody tr").count() >= 1
+    assert "Dahua" in page.locator(".lead").inner_text()
+    shot(page, "device")
+
+
+def test_change_a_remediation_status_and_see_it_in_the_history(page: object) -> None:
+    sign_in(page, "ed")
+    page.goto("/findings?status=open")
+    shot(page, "findings")
+    page.locator("#findings tbody tr td:nth-child(2) a").first.click()
+    page.wait_for_url("**/devices/*")
+    finding = page.locator("article.finding").first
+    finding.get_by_label("New status").select_option("replaced")
+    finding.get_by_label("Reason").fill("swapped for an Axis P3265 on 2026-11-20")
+    finding.get_by_role("button", name="Change status").click()
+    page.wait_for_url("**#history")
+    history = page.locator("#history-table").inner_text()
+    assert "swapped for an Axis P3265 on 2026-11-20" in history
+    assert "ed" in history
+    assert page.locator("article.finding .status-replaced").count() >= 1
+    page.goto("/audit")
+    assert "swapped for an Axis P3265" in page.locator("#audit").inner_text()
+    shot(page, "audit")
+
+
+def test_directory_search_filter_map_and_record(page: object) -> None:
+    sign_in(page, "vic")
+    page.goto("/directory")
+    everything = page.locator("#events tbody tr").count()
+    assert everything >= 50
+    assert page.locator("figure.map path[data-country='US']").count() == 1
+    shot(page, "directory")
+    page.get_by_label("Country").fill("GB")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**country=GB**")
+    countries = set(page.locator("#events tbody tr td:nth-child(3)").all_inner_texts())
+    assert countries == {"GB"}
+    page.get_by_label("Search the directory").fill("Edinburgh")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**q=Edinburgh**")
+    hits = page.locator("#search-results li")
+    assert hits.count() >= 1
+    assert "Edinburgh" in page.locator("#search-results").inner_text()
+    page.locator("#search-results li a").first.click()
+    page.wait_for_url("**/records/*")
+    assert page.locator("figure.quote blockquote").count() >= 1
+    shot(page, "record")
+
+
+def test_lookup_for_procurement(page: object) -> None:
+    sign_in(page, "vic")
+    page.goto("/lookup")
+    page.get_by_label("Brand or model").fill("Lorex")
+    page.get_by_role("button", name="Look up").click()
+    page.wait_for_url("**q=Lorex**")
+    text = page.locator("main").inner_text()
+    assert "Made by Dahua" in text
+    assert "restricted maker" in text
+    shot(page, "lookup")
+    page.goto("/scans")
+    shot(page, "scans")
+    page.goto("/api/docs")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=15000)
+    shot(page, "api-docs")
+
+
+def test_a_script_in_a_device_banner_is_shown_as_text_and_never_runs(page: object, estate: Estate) -> None:
+    sign_in(page, "vic")
+    page.goto(f"/devices?q={estate.script_device}")
+    page.locator("#devices tbody tr td:nth-child(2) a").first.click()
+    page.wait_for_url("**/devices/*")
+    page.wait_for_timeout(300)
+    assert page.dialogs == []
+    assert "<script>alert(1)</script>" in page.locator("main").inner_text()
+    assert page.locator("main script").count() == 0
+    shot(page, "hostile-device")
