@@ -117,6 +117,8 @@ class DeviceRow(Base):
         Index("ix_device_mac", "mac"),
         Index("ix_device_serial", "serial"),
         Index("ix_device_address", "address"),
+        Index("ix_device_vendor_model", "vendor", "model"),
+        Index("ix_device_site", "site"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,0 +1,187 @@
+"""Dashboard latency under load (issue 7 target): p95 below 200 ms with 50 concurrent clients on the devices
+list and the ban directory, with 10,000 devices and the full registry, and the request rate reached.
+
+Run: ``python benchmarks/web.py`` (``--devices``, ``--seconds``, ``--workers``). Needs wrk (``apt-get install wrk``).
+The store is built in a temporary folder (10,000 devices with findings), `covered serve` runs on a free
+loopback port, and wrk (2 threads, 50 connections) loads one URL at a time with a signed-in session cookie.
+Peer, in the same run: Python's own http.server sending a saved copy of the same page (no database, no
+templates), i.e. what a Python process costs just to answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).parent))
+from assess import _attributions
+from covered.assess import assess
+from covered.model import Channel, Observation, UseContext
+from covered.registry import load_registry
+from covered.store import HostRecord, open_store
+from covered.store.tracking import merge_scan, save_findings
+from covered.web.users import authenticate, create_user, start_session
+
+URLS = [
+    "/devices",
+    "/devices?vendor=hikvision&sort=model&order=desc&page=3",
+    "/directory",
+    "/directory?country=GB",
+]
+LUA = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT p50=%d p95=%d p99=%d requests=%d errors=%d non2xx=%d\\n",
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), summary.requests,
+    e.connect + e.read + e.write + e.timeout, e.status))
+end
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def build(db: Path, devices: int) -> str:
+    """A store with `devices` tracked devices and their findings; returns a session cookie."""
+    store = open_store(db)
+    contexts = _attributions(devices)
+    scan = store.create_scan(["bench"], [c.address or "" for c in contexts], {})
+    for context in contexts:
+        address = context.address or ""
+        store.record_host(
+            scan,
+            HostRecord(
+                address,
+                [Observation(device=address, channel=Channel.HTTP, field="server", value="DNVRS-Webs", target=address)],
+                ["tcp/80"],
+                context.attribution,
+            ),
+        )
+    merge_scan(store, scan)
+    registry = load_registry()
+    profile = registry.profiles["us-federal-contractor"].record.model_copy(
+        update={"default_use_contexts": [UseContext.GOVERNMENT_FACILITY_SECURITY]}
+    )
+    findings = assess(registry, profile, contexts)
+    save_findings(store, profile.id, [(f.device, f) for f in findings], "benchmark")
+    create_user(store, "bench", "viewer", "benchmark-password", "benchmark")
+    user = authenticate(store, "bench", "benchmark-password")
+    assert user is not None
+    cookie, _ = start_session(store, user)
+    return cookie
+
+
+def wrk(url: str, cookie: str | None, seconds: int) -> dict[str, float]:
+    """Load one URL with wrk; returns p50/p95/p99 (ms), requests per second and error counts."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(LUA)
+    command = ["wrk", "-t2", "-c50", f"-d{seconds}s", "--timeout", "10s", "-s", script.name]
+    if cookie:
+        command += ["-H", f"Cookie: covered_session={cookie}"]
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    os.unlink(script.name)
+    found = re.search(r"RESULT p50=(\d+) p95=(\d+) p99=(\d+) requests=(\d+) errors=(\d+) non2xx=(\d+)", out)
+    if found is None:
+        raise RuntimeError(f"wrk printed no result:\n{out}")
+    p50, p95, p99, requests, errors, non2xx = (int(g) for g in found.groups())
+    return {
+        "p50": p50 / 1000,
+        "p95": p95 / 1000,
+        "p99": p99 / 1000,
+        "rps": requests / seconds,
+        "errors": errors,
+        "non2xx": non2xx,
+    }
+
+
+def peer(body: bytes, seconds: int) -> dict[str, float]:
+    """The same bytes from Python's ThreadingHTTPServer."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        return wrk(f"http://127.0.0.1:{server.server_address[1]}/", None, seconds)
+    finally:
+        server.shutdown()
+
+
+def main() -> None:
+    """Build, serve, load and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devices", type=int, default=10_000)
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install wrk")
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "covered.db"
+        started = time.perf_counter()
+        cookie = build(db, args.devices)
+        print(f"store with {args.devices:,} devices built in {time.perf_counter() - started:.1f} s", flush=True)
+        port = _free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "covered", "serve", "--port", str(port), "--workers", str(args.workers)],
+            env={**os.environ, "COVERED_DB": str(db)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            fetch = functools.partial(httpx.get, cookies={"covered_session": cookie}, timeout=30)
+            for _ in range(300):
+                try:
+                    fetch(base + "/devices").raise_for_status()
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            rows = []
+            for url in URLS:
+                body = fetch(base + url)
+                body.raise_for_status()
+                fetch(base + url)  # warm every worker's caches a little
+                rows.append((url, len(body.content), wrk(base + url, cookie, args.seconds), peer(body.content, 5)))
+        finally:
+            server.terminate()
+            server.wait(30)
+    print(f"\n{args.workers} worker(s), wrk -t2 -c50, {args.seconds} s per URL; target p95 < 200 ms")
+    header = f"{'url':<58} {'KB':>5} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'req/s':>7} {'err':>4} {'ok':>3}"
+    print(f"{header}  peer p95 / req/s")
+    for url, size, ours, theirs in rows:
+        print(
+            f"{url:<58} {size / 1024:5.0f} {ours['p50']:7.1f} {ours['p95']:7.1f} {ours['p99']:7.1f} {ours['rps']:7.0f} "
+            f"{ours['errors'] + ours['non2xx']:4.0f} {'yes' if ours['p95'] < 200 else 'NO':>3}  "
+            f"{theirs['p95']:.1f} ms / {theirs['rps']:.0f} ({ours['rps'] / theirs['rps']:.2f}x)"
+        )
+
+
+if __name__ == "__main__":
+    main()
