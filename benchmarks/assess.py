@@ -24,7 +24,7 @@ from covered.assess import DeviceContext, assess, rules_binding
 from covered.model import Attribution, Channel, Confidence, Observation, OrgPredicate, Profile, UseContext
 from covered.registry import load_registry
 from covered.report.bundle import collect, render_cyclonedx, render_html, write_pack
-from covered.store import HostRecord, open_store
+from covered.store import HostRecord, Store, open_store
 from covered.store.tracking import merge_scan, save_findings
 
 VENDORS = ["hikvision", "dahua", "huawei", "zte", "hytera", "uniview", "axis", "hanwha", None]
@@ -109,10 +109,12 @@ def bench_store(observations: int, workdir: Path) -> tuple[float, float]:
     return ours, peer
 
 
-def bench_report(devices: int, workdir: Path) -> tuple[float, float, int]:
-    store = open_store(workdir / "report.db")
-    scan = store.create_scan(["bench"], [f"10.1.{n >> 8}.{n & 255}" for n in range(devices)], {})
-    for context in _attributions(devices):
+def assessed_store(db: Path, devices: int) -> tuple[Store, int]:
+    """A store with `devices` scanned, merged and assessed devices (findings saved as `assess --save` does)."""
+    store = open_store(db)
+    contexts = _attributions(devices)
+    scan = store.create_scan(["bench"], [c.address or "" for c in contexts], {})
+    for context in contexts:
         address = context.address or ""
         store.record_host(
             scan,
@@ -124,13 +126,18 @@ def bench_report(devices: int, workdir: Path) -> tuple[float, float, int]:
             ),
         )
     merge_scan(store, scan)
-    # Findings as a federal contractor guarding government facilities would have them, saved like `assess --save`.
+    # Findings as a federal contractor guarding government facilities would have them.
     registry = load_registry()
     profile = registry.profiles["us-federal-contractor"].record.model_copy(
         update={"default_use_contexts": [UseContext.GOVERNMENT_FACILITY_SECURITY]}
     )
-    findings = assess(registry, profile, _attributions(devices))
+    findings = assess(registry, profile, contexts)
     save_findings(store, profile.id, [(f.device, f) for f in findings], "benchmark")
+    return store, scan
+
+
+def bench_report(devices: int, workdir: Path) -> tuple[float, float, int]:
+    store, scan = assessed_store(workdir / "report.db", devices)
     start = time.perf_counter()
     data = collect(store, scan, with_observations=True)
     render_html(data)

@@ -27,12 +27,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from assess import _attributions
-from covered.assess import assess
-from covered.model import Channel, Observation, UseContext
-from covered.registry import load_registry
-from covered.store import HostRecord, open_store
-from covered.store.tracking import merge_scan, save_findings
+from assess import assessed_store
 from covered.web.users import authenticate, create_user, start_session
 
 URLS = [
@@ -59,27 +54,7 @@ def _free_port() -> int:
 
 def build(db: Path, devices: int) -> str:
     """A store with `devices` tracked devices and their findings; returns a session cookie."""
-    store = open_store(db)
-    contexts = _attributions(devices)
-    scan = store.create_scan(["bench"], [c.address or "" for c in contexts], {})
-    for context in contexts:
-        address = context.address or ""
-        store.record_host(
-            scan,
-            HostRecord(
-                address,
-                [Observation(device=address, channel=Channel.HTTP, field="server", value="DNVRS-Webs", target=address)],
-                ["tcp/80"],
-                context.attribution,
-            ),
-        )
-    merge_scan(store, scan)
-    registry = load_registry()
-    profile = registry.profiles["us-federal-contractor"].record.model_copy(
-        update={"default_use_contexts": [UseContext.GOVERNMENT_FACILITY_SECURITY]}
-    )
-    findings = assess(registry, profile, contexts)
-    save_findings(store, profile.id, [(f.device, f) for f in findings], "benchmark")
+    store, _ = assessed_store(db, devices)
     create_user(store, "bench", "viewer", "benchmark-password", "benchmark")
     user = authenticate(store, "bench", "benchmark-password")
     assert user is not None

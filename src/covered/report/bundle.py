@@ -30,6 +30,7 @@ __all__ = [
     "collect",
     "device_record",
     "finding_record",
+    "observation_record",
     "render_csv",
     "render_cyclonedx",
     "render_html",
@@ -81,20 +82,7 @@ def collect(store: Store, scan_id: int | None = None, *, with_observations: bool
         devices=[device_record(d) for d in devices],
         findings=[finding_record(f, keys[f.device_id]) for f in findings],
         audit=[audit_record(a) for a in audit],
-        observations=[
-            {
-                "device": o.device_key,
-                "channel": o.channel,
-                "field": o.field,
-                "value": o.value,
-                "target": o.target,
-                "port": o.port,
-                "time": o.observed_at.isoformat() if o.observed_at else None,
-                "collector": o.collector,
-                "scan_id": o.scan_id,
-            }
-            for o in observations
-        ],
+        observations=[observation_record(o) for o in observations],
     )
 
 
@@ -139,6 +127,21 @@ def finding_record(f: FindingRow, device_key: str) -> dict[str, Any]:
         "reason": f.reason,
         "waiver": f.waiver,
         "expires": f.expires.isoformat() if f.expires else None,
+    }
+
+
+def observation_record(o: ObservationRow) -> dict[str, Any]:
+    """One stored observation, verbatim, with where and when it was collected."""
+    return {
+        "device": o.device_key,
+        "channel": o.channel,
+        "field": o.field,
+        "value": o.value,
+        "target": o.target,
+        "port": o.port,
+        "time": o.observed_at.isoformat() if o.observed_at else None,
+        "collector": o.collector,
+        "scan_id": o.scan_id,
     }
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from covered.errors import UsageError
-from covered.report.bundle import audit_record, device_record, finding_record
+from covered.report.bundle import audit_record, device_record, finding_record, observation_record
 from covered.store import Store
 from covered.store.schema import (
     AuditRow,
@@ -201,17 +201,7 @@ def device_detail(store: Store, device_id: int) -> dict[str, Any]:
                 }
                 for sighting, scan in sightings
             ],
-            "observations": [
-                {
-                    "channel": o.channel,
-                    "field": o.field,
-                    "value": o.value,
-                    "target": o.target,
-                    "port": o.port,
-                    "time": o.observed_at.isoformat() if o.observed_at else None,
-                }
-                for o in observations
-            ],
+            "observations": [observation_record(o) for o in observations],
             "audit": [audit_record(a) for a in audit],
         }
 
