@@ -943,6 +943,7 @@ def findings(
     """Kept findings with their remediation status (see `covered assess --save` and `covered remediate`)."""
     from sqlalchemy import select
 
+    from covered.report.bundle import finding_record
     from covered.store.schema import DeviceRow, FindingRow
 
     wanted = set(_split(status))
@@ -951,25 +952,7 @@ def findings(
         rows = session.execute(
             select(FindingRow, DeviceRow).join(DeviceRow, FindingRow.device_id == DeviceRow.id).order_by(FindingRow.id)
         ).all()
-    records = [
-        {
-            "id": f.id,
-            "device": d.key,
-            "address": d.address,
-            "profile": f.profile,
-            "subject": f.subject,
-            "obligation": f.obligation,
-            "status": f.status,
-            "assessed_status": f.assessed_status,
-            "due": f.due.isoformat() if f.due else None,
-            "reason": f.reason,
-            "waiver": f.waiver,
-            "expires": f.expires.isoformat() if f.expires else None,
-            "explanation": f.explanation,
-        }
-        for f, d in rows
-        if not wanted or f.status in wanted
-    ]
+    records = [finding_record(f, d.key) | {"address": d.address} for f, d in rows if not wanted or f.status in wanted]
     if as_json:
         _emit(json_lines(records), None)
         return

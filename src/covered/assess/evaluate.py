@@ -31,12 +31,13 @@ from covered.model import (
     Prohibition,
     Rule,
     UseContext,
+    Vendor,
     Vulnerability,
 )
 from covered.registry import Registry
 from covered.registry.jurisdictions import country_of
 
-__all__ = ["DeviceContext", "assess", "rules_binding"]
+__all__ = ["DeviceContext", "assess", "coverage_entry", "rules_binding"]
 
 _ORDER = [
     Obligation.REMOVE,
@@ -81,6 +82,13 @@ class DeviceContext:
     address: str | None = None
     site: str | None = None
     observations: tuple[Observation, ...] = ()
+
+
+def coverage_entry(rule: Rule, vendor: Vendor) -> CoveredVendor | None:
+    """The rule's entry that reaches the vendor: by name, else as an unnamed vendor of its country."""
+    return next((c for c in rule.covered if c.vendor == vendor.id), None) or next(
+        (c for c in rule.covered if c.vendor is None and c.vendor_country == vendor.country), None
+    )
 
 
 def rules_binding(registry: Registry, profile: Profile) -> list[Rule]:
@@ -302,9 +310,7 @@ def assess(
     for vendor_id, vendor_record in registry.vendors.items():
         pairs = []
         for rule in bound:
-            covered = next((c for c in rule.covered if c.vendor == vendor_id), None) or next(
-                (c for c in rule.covered if c.vendor is None and c.vendor_country == vendor_record.country), None
-            )
+            covered = coverage_entry(rule, vendor_record)
             if covered is not None:
                 pairs.append(_reach(rule, covered, today))
         reach[vendor_id] = pairs

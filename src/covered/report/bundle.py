@@ -396,10 +396,9 @@ def _index_dependencies(bom: Any) -> None:
 
     def register_dependency(target: Any, depends_on: Any = None) -> None:
         if depends_on:
-            known.clear()
             stock(target, depends_on)
             return
-        if len(known) != len(bom.dependencies):
+        if len(known) != len(bom.dependencies):  # entries added by the library itself: re-read them
             known.clear()
             known.update(dependency.ref for dependency in bom.dependencies)
         if target.bom_ref not in known:

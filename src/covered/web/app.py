@@ -14,6 +14,8 @@ import hmac
 import logging
 import secrets
 import uuid
+from collections import Counter
+from collections.abc import Awaitable, Callable
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
@@ -174,15 +176,13 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
         request.state.user = found
         return found
 
-    async def editor(current: Annotated[User, Depends(user)]) -> User:
-        if not current.role.allows(Role.EDITOR):
-            raise Forbidden
-        return current
+    def requiring(needed: Role) -> Callable[[User], Awaitable[User]]:
+        async def allowed(current: Annotated[User, Depends(user)]) -> User:
+            if not current.role.allows(needed):
+                raise Forbidden
+            return current
 
-    async def admin(current: Annotated[User, Depends(user)]) -> User:
-        if not current.role.allows(Role.ADMIN):
-            raise Forbidden
-        return current
+        return allowed
 
     def check_csrf(current: User, supplied: str | None) -> None:
         if current.csrf is None:
@@ -191,8 +191,8 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
             raise Forbidden
 
     Viewer = Annotated[User, Depends(user)]
-    Editor = Annotated[User, Depends(editor)]
-    Admin = Annotated[User, Depends(admin)]
+    Editor = Annotated[User, Depends(requiring(Role.EDITOR))]
+    Admin = Annotated[User, Depends(requiring(Role.ADMIN))]
 
     def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
         context.setdefault("user", getattr(request.state, "user", None))
@@ -254,12 +254,17 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
     def _safe_next(target: str) -> str:
         return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
 
-    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
-    async def login_form(request: Request, next: str = "/") -> Response:
+    def login_page(request: Request, next: str, message: str | None = None, status: int = 200) -> Response:
+        # A fresh login-CSRF token, in the form and in a cookie: a form posted from elsewhere lacks the cookie.
         token = secrets.token_urlsafe(32)
-        response = page(request, "login.html", {"login_csrf": token, "next": _safe_next(next), "message": None})
+        context = {"login_csrf": token, "next": _safe_next(next), "message": message}
+        response = page(request, "login.html", context, status)
         response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=secure_cookies)
         return response
+
+    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
+    async def login_form(request: Request, next: str = "/") -> Response:
+        return login_page(request, next)
 
     @app.post("/login", include_in_schema=False)
     def login(
@@ -274,15 +279,7 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
             raise Forbidden
         found = authenticate(store, name, password)
         if found is None:
-            token = secrets.token_urlsafe(32)
-            refused = page(
-                request,
-                "login.html",
-                {"login_csrf": token, "next": _safe_next(next), "message": "Wrong name or password."},
-                401,
-            )
-            refused.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=secure_cookies)
-            return refused
+            return login_page(request, next, "Wrong name or password.", 401)
         cookie_value, _ = start_session(store, found)
         response = RedirectResponse(_safe_next(next), status_code=303)
         response.set_cookie(
@@ -315,10 +312,10 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
             {
                 "data": data,
                 "charts": [
-                    charts.bar_chart("Devices by vendor", _counter(data["devices_by_vendor"])),
-                    charts.bar_chart("Devices by site", _counter(data["devices_by_site"])),
-                    charts.bar_chart("Findings by rule", _counter(data["findings_by_rule"])),
-                    charts.bar_chart("Findings by status", _counter(data["findings_by_status"])),
+                    charts.bar_chart("Devices by vendor", Counter(data["devices_by_vendor"])),
+                    charts.bar_chart("Devices by site", Counter(data["devices_by_site"])),
+                    charts.bar_chart("Findings by rule", Counter(data["findings_by_rule"])),
+                    charts.bar_chart("Findings by status", Counter(data["findings_by_status"])),
                     charts.column_chart("Removed or replaced, per week", data["removed_by_week"]),
                 ],
             },
@@ -579,9 +576,3 @@ def _query_string(request: Request, drop: set[str]) -> str:
 
 def _page_json(result: queries.Page) -> dict[str, Any]:
     return {"total": result.total, "page": result.page, "pages": result.pages, "rows": result.rows}
-
-
-def _counter(counts: dict[str, int]) -> Any:
-    from collections import Counter
-
-    return Counter(counts)

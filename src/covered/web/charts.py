@@ -24,7 +24,7 @@ def column_chart(title: str, counts: dict[str, int]) -> str:
     bars = []
     for i, (label, n) in enumerate(counts.items()):
         height = 130 * n / top
-        short = "n.d." if label == "undated" else label[-5:]
+        short = "n.d." if label == "unknown" else label[-5:]
         x = i * width + 4
         bars.append(
             f"<g><title>{html.escape(label)}: {n}</title>"

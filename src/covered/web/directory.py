@@ -3,12 +3,11 @@ procurement lookup ("is brand X or model Y covered, and by what?")."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
+from covered.assess.evaluate import coverage_entry
 from covered.model import Channel, Confidence, Event, Observation
 from covered.registry import EventQuery, Registry
-from covered.registry.jurisdictions import country_of
 from covered.report.registry_views import event_row
 
 __all__ = ["DIRECTORY_FILTERS", "directory", "lookup"]
@@ -40,19 +39,14 @@ def directory(registry: Registry, params: dict[str, str]) -> dict[str, Any]:
         since=params.get("since") or None,
         until=params.get("until") or None,
     )
-    events = registry.event_index.select(query)
-    by_year: Counter[str] = Counter()
-    by_country: Counter[str] = Counter()
-    for event in events:
-        earliest = event.date.earliest
-        by_year[str(earliest.year) if earliest else "undated"] += 1
-        by_country[country_of(registry.actors[event.actor].jurisdiction)] += 1
+    index = registry.event_index
+    events = index.select(query)
     newest, stale = registry.freshness([e.source for e in events])
     return {
         "events": [_row(registry, e) for e in events],
         "count": len(events),
-        "by_year": dict(sorted(by_year.items())),
-        "by_country": dict(by_country.most_common()),
+        "by_year": dict(sorted(index.count_by(events, "year"))),
+        "by_country": dict(index.count_by(events, "country")),
         "sources_as_of": newest.isoformat() if newest else None,
         "stale": stale,
     }
@@ -128,9 +122,7 @@ def _maker(registry: Registry, vendor_id: str) -> dict[str, Any]:
     vendor = registry.vendors[vendor_id]
     rules = []
     for rule in sorted(registry.rules.values(), key=lambda r: r.id):
-        entry = next((c for c in rule.covered if c.vendor == vendor_id), None) or next(
-            (c for c in rule.covered if c.vendor is None and c.vendor_country == vendor.country), None
-        )
+        entry = coverage_entry(rule, vendor)
         if entry is not None:
             rules.append(
                 {
