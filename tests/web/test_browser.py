@@ -10,10 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from tests.web.conftest import PASSWORDS, Estate
-
-playwright = pytest.importorskip("playwright.sync_api")
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
@@ -34,7 +33,7 @@ ARGS = [
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is not installed (scripts/test.sh installs it)")
-    with playwright.sync_playwright() as driver:
+    with sync_playwright() as driver:
         launched = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             yield launched
