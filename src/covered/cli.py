@@ -1259,6 +1259,10 @@ def serve(
         host=host,
         port=port,
         workers=workers,
+        # asyncio's own loop serves connections in turn; measured under 50 concurrent clients, uvloop let some
+        # connections wait ten times the median (p95 1.9 s against 0.19 s on the devices list, one worker).
+        loop="asyncio",
+        http="httptools",
         log_level="warning",
         access_log=False,
     )

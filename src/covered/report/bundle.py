@@ -86,9 +86,10 @@ def collect(store: Store, scan_id: int | None = None, *, with_observations: bool
     )
 
 
-def device_record(d: DeviceRow) -> dict[str, Any]:
-    """A tracked device as reports, the API and the dashboard show it."""
-    return {
+def device_record(d: DeviceRow, *, evidence: bool = True) -> dict[str, Any]:
+    """A tracked device as reports, the API and the dashboard show it; without ``evidence``, the attribution
+    (explanation and evidence chain) is left out and never read, for lists that load it deferred."""
+    record = {
         "id": d.id,
         "key": d.key,
         "address": d.address,
@@ -101,12 +102,15 @@ def device_record(d: DeviceRow) -> dict[str, Any]:
         "firmware": d.firmware,
         "restricted": d.restricted,
         "confidence": d.confidence,
-        "explanation": (d.attribution or {}).get("explanation"),
-        "evidence": _evidence_text(d.attribution or {}),
-        "first_seen": d.first_seen.isoformat(),
-        "last_seen": d.last_seen.isoformat(),
-        "gone_since": d.gone_since.isoformat() if d.gone_since else None,
     }
+    if evidence:
+        attribution = d.attribution or {}
+        record["explanation"] = attribution.get("explanation")
+        record["evidence"] = _evidence_text(attribution)
+    record["first_seen"] = d.first_seen.isoformat()
+    record["last_seen"] = d.last_seen.isoformat()
+    record["gone_since"] = d.gone_since.isoformat() if d.gone_since else None
+    return record
 
 
 def finding_record(f: FindingRow, device_key: str) -> dict[str, Any]:

@@ -326,7 +326,7 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
         request: Request, current: Viewer, f: Annotated[DeviceQuery, Query()], page_no: PageNo = 1
     ) -> Response:
         filters = f.to_filter()
-        result = queries.device_page(store, filters, page_no)
+        result = queries.device_page(store, filters, page_no, evidence=False)
         return page(
             request,
             "devices.html",

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from covered.errors import UsageError
 from covered.report.bundle import audit_record, device_record, finding_record, observation_record
@@ -125,13 +125,17 @@ def _device_where(query: Select[Any], f: DeviceFilter) -> Select[Any]:
     return query
 
 
-def device_page(store: Store, f: DeviceFilter, page: int = 1) -> Page:
-    """Devices matching the filter, sorted, one page at a time, each with its count of open findings."""
+def device_page(store: Store, f: DeviceFilter, page: int = 1, *, evidence: bool = True) -> Page:
+    """Devices matching the filter, sorted, one page at a time, each with its count of open findings.
+
+    Without ``evidence`` the attribution column (the largest, JSON) is not read: the list page shows none of it.
+    """
     f.check()
     column: Any = DEVICE_SORTS[f.sort]
     ordering = [column.desc() if f.order == "desc" else column.asc(), DeviceRow.id.asc()]
     with store.session() as session:
-        query = _device_where(select(DeviceRow), f).order_by(*ordering)
+        rows_query = select(DeviceRow) if evidence else select(DeviceRow).options(defer(DeviceRow.attribution))
+        query = _device_where(rows_query, f).order_by(*ordering)
         count = _device_where(select(func.count(DeviceRow.id)), f)
         rows, total, page, pages = _page(session, query, page, count)
         devices = [row[0] for row in rows]
@@ -142,7 +146,8 @@ def device_page(store: Store, f: DeviceFilter, page: int = 1) -> Page:
                 .group_by(FindingRow.device_id)
             ).all()
         )
-    return Page([device_record(d) | {"open_findings": open_counts.get(d.id, 0)} for d in devices], total, page, pages)
+    records = [device_record(d, evidence=evidence) | {"open_findings": open_counts.get(d.id, 0)} for d in devices]
+    return Page(records, total, page, pages)
 
 
 def device_choices(store: Store) -> dict[str, list[str]]:
