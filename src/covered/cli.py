@@ -1239,9 +1239,8 @@ def serve(
     ] = False,
 ) -> None:
     """Serve the web dashboard and JSON API (OpenAPI at /api/docs); create the first admin with `covered user add`."""
-    import uvicorn
-
     from covered.store import database_url
+    from covered.web.serving import check_port, run
     from covered.web.users import list_users
 
     store = open_store(db)  # migrate once here, before workers start
@@ -1252,20 +1251,9 @@ def serve(
         os.environ["COVERED_SECURE_COOKIES"] = "1"
     if _state["data"]:
         os.environ["COVERED_DATA"] = str(_state["data"])
+    check_port(host, port)
     _err.print(f"covered dashboard on http://{host}:{port}/ ({workers} worker(s)); Ctrl-C stops it")
-    uvicorn.run(
-        "covered.web:app_from_environment",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        # asyncio's own loop serves connections in turn; measured under 50 concurrent clients, uvloop let some
-        # connections wait ten times the median (p95 1.9 s against 0.19 s on the devices list, one worker).
-        loop="asyncio",
-        http="httptools",
-        log_level="warning",
-        access_log=False,
-    )
+    run(host, port, workers)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

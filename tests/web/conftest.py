@@ -56,7 +56,7 @@ class Estate:
     scans: tuple[int, int]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -101,7 +101,7 @@ def estate(registry: Registry, tmp_path_factory: pytest.TempPathFactory) -> Iter
     folder = tmp_path_factory.mktemp("web")
     db = folder / "covered.db"
     script, scans, tokens = _build(registry, db)
-    port = _free_port()
+    port = free_port()
     log = (folder / "serve.log").open("wb")
     env = {**os.environ, "COVERED_DB": str(db)}
     process = subprocess.Popen(
