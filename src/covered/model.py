@@ -38,11 +38,13 @@ __all__ = [
     "FactKind",
     "Finding",
     "FindingStatus",
+    "Lead",
     "Obligation",
     "Observation",
     "OrgPredicate",
     "OuiRegistrant",
     "OwnPolicy",
+    "PortHint",
     "Profile",
     "Prohibition",
     "Reason",
@@ -607,7 +609,10 @@ class Channel(StrEnum):
     DHCP = "dhcp"
     UPNP = "upnp"
     INVENTORY = "inventory"
+    HIK_SDK = "hik-sdk"
+    DVRIP = "dvrip"
     ANOMALY = "anomaly"
+    PORT = "port"
 
 
 class SignatureClaim(StrEnum):
@@ -665,6 +670,11 @@ class Signature(Strict):
     examples: list[SignatureExample] = Field(min_length=1, description="Values that must match, with extractions.")
     not_examples: list[str] = Field(default_factory=list, description="Values that must not match.")
     source: SignatureSource = Field(description="Where the strings come from.")
+    suggests: RecordId | None = Field(
+        default=None,
+        description="Vendor id a generic string hints at (a lead for review, never a claim); only with claim "
+        "generic; absent when the string hints at no maker.",
+    )
 
     @model_validator(mode="after")
     def _pattern_xor_equals(self) -> Signature:
@@ -682,6 +692,8 @@ class Signature(Strict):
                 raise ValueError(f"extract names groups the pattern lacks: {sorted(missing)}")
         if self.claim is not SignatureClaim.GENERIC and self.vendor is None and self.brand is None:
             raise ValueError("a non-generic signature needs a vendor or a brand")
+        if self.suggests is not None and (self.claim is not SignatureClaim.GENERIC or self.vendor is not None):
+            raise ValueError("suggests is only for generic signatures without a vendor")
         return self
 
 
@@ -690,7 +702,7 @@ FIELDS: dict[Channel, frozenset[str]] = {
     Channel.HTTP: frozenset({"server", "www-authenticate", "title", "body", "location"}),
     Channel.FAVICON: frozenset({"md5", "mmh3", "bytes"}),
     Channel.TLS: frozenset({"subject", "issuer", "pem"}),
-    Channel.ONVIF: frozenset({"scopes", "xaddrs", "manufacturer", "model", "firmware"}),
+    Channel.ONVIF: frozenset({"scopes", "xaddrs", "manufacturer", "model", "firmware", "serial"}),
     Channel.SADP: frozenset({"reply"}),
     Channel.DHIP: frozenset({"reply"}),
     Channel.ISAPI: frozenset({"deviceinfo"}),
@@ -703,7 +715,10 @@ FIELDS: dict[Channel, frozenset[str]] = {
     Channel.DHCP: frozenset({"vendor-class", "hostname"}),
     Channel.UPNP: frozenset({"manufacturer", "model", "description"}),
     Channel.INVENTORY: frozenset({"brand", "manufacturer", "model", "serial", "hostname", "site", "ip"}),
+    Channel.HIK_SDK: frozenset({"reply"}),
+    Channel.DVRIP: frozenset({"reply"}),
     Channel.ANOMALY: frozenset({"parse-error", "oversize", "timeout", "connection", "tls-error"}),
+    Channel.PORT: frozenset({"tcp", "udp"}),
 }
 """Observation fields each channel accepts; anything else is reported, never silently dropped."""
 
@@ -745,6 +760,25 @@ class Evidence(Strict):
     protocol: bool = Field(default=False, description="True for protocol evidence of the maker (SADP, DHIP, OUI...).")
     extracted: dict[str, str] = Field(default_factory=dict, description="Model, firmware... extracted by the match.")
     conclusion: str = Field(description="What this match says, in one sentence.")
+    suggests: str | None = Field(
+        default=None,
+        description="Vendor id a generic match hints at (port hint, weak string): a lead, never counted as the "
+        "maker; absent when it hints at none.",
+    )
+
+
+class Lead(Strict):
+    """A maker suspected from weak signs only (a vendor port, one generic string): listed for review, never a claim."""
+
+    vendors: list[str] = Field(min_length=1, description="Suspected vendor ids, most supported first.")
+    vendor_names: list[str] = Field(description="Display names of the suspected vendors, in the same order.")
+    confidence: Confidence = Field(default=Confidence.LOW, description="Always low: a lead is not an attribution.")
+    reasons: list[str] = Field(min_length=1, description="What points to the suspects, one line per sign.")
+    evidence: list[int] = Field(
+        default_factory=list, description="Indexes into the attribution's evidence of the signs behind the lead."
+    )
+    settle: list[str] = Field(default_factory=list, description="What would confirm or dismiss the lead.")
+    summary: str = Field(description="One line, e.g. 'possibly Dahua (TCP 37777 open, nothing else answered)'.")
 
 
 class Attribution(Strict):
@@ -766,6 +800,24 @@ class Attribution(Strict):
     evidence: list[Evidence] = Field(default_factory=list, description="Every match, in observation order.")
     conflicts: list[str] = Field(default_factory=list, description="Evidence pointing to other vendors, shown.")
     notes: list[str] = Field(default_factory=list, description="Caveats: model-line dependence, generic-only evidence.")
+    lead: Lead | None = Field(
+        default=None,
+        description="A suspected maker when no vendor is established but weak signs hint at one; never sets "
+        "restricted and never counts as the maker; absent otherwise.",
+    )
+
+
+class PortHint(Strict):
+    """An open port that some vendor's devices are known to listen on: a lead when nothing else answers."""
+
+    port: int = Field(ge=1, le=65535, description="Port number.")
+    transport: str = Field(pattern=r"^(tcp|udp)$", description="'tcp' or 'udp'.")
+    vendor: RecordId = Field(description="Vendor id whose devices use the port.")
+    brand: RecordId | None = Field(default=None, description="Brand id when the port belongs to one brand's line.")
+    service: str = Field(description="What the port is, e.g. 'Dahua DVRIP private protocol'.")
+    note: str | None = Field(default=None, description="Why the port alone is weak: other software that uses it.")
+    reference: str = Field(description="Where the port is documented: owner/repo@commit:path, URL or research note.")
+    licence: str = Field(description="SPDX licence of the referenced material, or 'facts'.")
 
 
 class OuiRegistrant(Strict):

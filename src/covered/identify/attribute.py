@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from covered.identify.derive import derive
+from covered.identify.leads import PortHints, build_lead
 from covered.identify.oui import OuiDatabase, normalise_mac
 from covered.identify.signatures import SignatureSet
 from covered.model import (
@@ -23,6 +24,7 @@ from covered.model import (
     Confidence,
     Evidence,
     Observation,
+    PortHint,
     Relationship,
     SignatureClaim,
     Vendor,
@@ -90,6 +92,7 @@ _EXPLAIN = {
     Channel.SSH: "SSH",
     Channel.SIP: "SIP",
     Channel.DHCP: "DHCP",
+    Channel.PORT: "open port",
 }
 
 
@@ -105,8 +108,10 @@ class Identifier:
     oui: OuiDatabase
     vendors: dict[str, Vendor]
     brands: dict[str, Brand]
+    port_hints: list[PortHint] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self._ports = PortHints(self.port_hints, self.vendors)
         names: dict[str, Brand] = {}
         for brand in self.brands.values():
             for name in (brand.name, *brand.aliases):
@@ -148,10 +153,13 @@ class Identifier:
                         protocol=protocol and s.claim is SignatureClaim.RESTRICTED,
                         extracted=match.extracted,
                         conclusion=self._conclude(s.vendor, s.brand, s.claim, s.description),
+                        suggests=s.suggests,
                     )
                 )
         if channel is Channel.MAC:
             out.extend(self._mac_evidence(index, observation))
+        if channel is Channel.PORT:
+            out.extend(self._ports.evidence(index, observation))
         names_maker = (channel in (Channel.INVENTORY, Channel.ONVIF, Channel.UPNP) and field == "manufacturer") or (
             channel is Channel.INVENTORY and field == "brand"
         )
@@ -274,15 +282,22 @@ class Identifier:
         notes: list[str] = []
         serial = next((o.value for o in observations if o.channel is Channel.INVENTORY and o.field == "serial"), None)
         if not scores:
-            generic = [e for e in evidence if e.claim is SignatureClaim.GENERIC]
+            generic = [e for e in evidence if e.claim is SignatureClaim.GENERIC and e.channel is not Channel.PORT]
             if generic:
                 notes.append("only generic strings matched; they do not identify a maker")
+            # Weak signs that hint at a maker become a lead for review; it never sets restricted.
+            lead = build_lead(evidence, observations, self.vendors)
+            explanation = "maker not determined" + (" (generic strings only)" if generic else "")
+            if lead is not None:
+                explanation = f"maker not determined; {lead.summary}"
+                notes.append("lead for review: weak signs only, not an attribution")
             return Attribution(
                 device=device,
                 evidence=evidence,
                 notes=notes,
                 serial=serial,
-                explanation="maker not determined" + (" (generic strings only)" if generic else ""),
+                explanation=explanation,
+                lead=lead,
                 model=self._detail(evidence, observations, "model"),
                 firmware=self._detail(evidence, observations, "firmware"),
             )

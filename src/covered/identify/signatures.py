@@ -234,6 +234,8 @@ def signature_problems(signatures: SignatureSet, known_vendors: set[str], known_
             yield problem(f"unknown vendor id {signature.vendor!r}")
         if signature.brand is not None and signature.brand not in known_brands:
             yield problem(f"unknown brand id {signature.brand!r}")
+        if signature.suggests is not None and signature.suggests not in known_vendors:
+            yield problem(f"suggests an unknown vendor id {signature.suggests!r}")
         matcher = signatures.fields[(signature.channel.value, signature.field)]
         for example in signature.examples:
             matches = matcher.match(example.value)

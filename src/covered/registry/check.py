@@ -252,6 +252,16 @@ def _device_data_problems(registry: Registry) -> Iterator[Problem]:
             yield Problem(located.path, located.line, f"vendor: unknown vendor id {entry.vendor!r}")
         if entry.brand is not None and entry.brand not in registry.brands:
             yield Problem(located.path, located.line, f"brand: unknown brand id {entry.brand!r}")
+    hinted: set[tuple[int, str]] = set()
+    for hint in registry.port_hints:
+        port = hint.record
+        if (port.port, port.transport) in hinted:
+            yield Problem(hint.path, hint.line, f"port hint {port.transport}/{port.port} listed twice")
+        hinted.add((port.port, port.transport))
+        if port.vendor not in registry.vendors:
+            yield Problem(hint.path, hint.line, f"vendor: unknown vendor id {port.vendor!r}")
+        if port.brand is not None and port.brand not in registry.brands:
+            yield Problem(hint.path, hint.line, f"brand: unknown brand id {port.brand!r}")
 
 
 def _assessment_data_problems(registry: Registry) -> Iterator[Problem]:

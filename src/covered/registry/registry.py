@@ -19,7 +19,7 @@ from covered.registry.loader import Located, default_data_dir, load_records
 if TYPE_CHECKING:
     from covered.identify.attribute import Identifier
     from covered.identify.signatures import SignatureSet
-    from covered.model import CloudEndpoint, OuiRegistrant, Profile, Vulnerability
+    from covered.model import CloudEndpoint, OuiRegistrant, PortHint, Profile, Vulnerability
     from covered.registry.query import EventIndex
     from covered.registry.search import SearchIndex
 
@@ -253,6 +253,14 @@ class Registry:
         return [located.record for located in load_records(path, CloudEndpoint)] if path.exists() else []
 
     @cached_property
+    def port_hints(self) -> list[Located[PortHint]]:
+        """Ports some vendor's devices listen on, for leads (``port_hints.yml``)."""
+        from covered.model import PortHint
+
+        path = self.data_dir / "port_hints.yml"
+        return list(load_records(path, PortHint)) if path.exists() else []
+
+    @cached_property
     def identifier(self) -> Identifier:
         """The attribution engine over this registry's signatures, brands, vendors and OUI registrants."""
         from covered.identify.attribute import Identifier
@@ -263,6 +271,7 @@ class Registry:
             oui=OuiDatabase([r.record for r in self.oui_registrants]),
             vendors=self.vendors,
             brands=self.brands,
+            port_hints=[located.record for located in self.port_hints],
         )
 
     @cached_property
