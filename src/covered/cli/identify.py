@@ -1,0 +1,151 @@
+"""Device identification from what devices said: identify (single values or observations) and import (asset lists)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+
+from covered.cli.inputs import read_observation_file
+from covered.cli.options import CsvOpt, DbOpt, JsonOpt, OutputOpt, choose_format
+from covered.cli.output import emit, err, out, print_table, print_warnings
+from covered.cli.root import app, selected_registry
+from covered.errors import UsageError
+
+if TYPE_CHECKING:
+    from covered.model import Attribution
+
+__all__ = ["identify", "import_"]
+
+
+def _report_attributions(
+    attributions: list[Attribution], fmt: str, output: Path | None, show_evidence: bool, title: str
+) -> int:
+    from covered.report.device_views import attribution_row, attributions_csv, attributions_table, evidence_tree
+    from covered.report.registry_views import json_lines
+
+    if fmt == "json":
+        emit(json_lines(attribution_row(a) for a in attributions), output)
+    elif fmt == "csv":
+        emit(attributions_csv(attributions), output)
+    else:
+        print_table(attributions_table(attributions, title), output)
+        if show_evidence and output is None:
+            for attribution in attributions:
+                out.print(evidence_tree(attribution))
+    return 1 if any(a.restricted for a in attributions) else 0
+
+
+@app.command()
+def identify(
+    observations: Annotated[
+        str | None, typer.Option("--observations", help="JSON Lines observations file, or - for stdin.")
+    ] = None,
+    mac: Annotated[str | None, typer.Option("--mac", help="MAC address.")] = None,
+    http_server: Annotated[str | None, typer.Option("--http-server", help="HTTP Server header.")] = None,
+    realm: Annotated[str | None, typer.Option("--realm", help="WWW-Authenticate header (realm).")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="HTML title of the web page.")] = None,
+    favicon: Annotated[Path | None, typer.Option("--favicon", help="Favicon file (hashed as MD5 and mmh3).")] = None,
+    favicon_hash: Annotated[str | None, typer.Option("--favicon-hash", help="Favicon MD5 or mmh3 hash.")] = None,
+    cert: Annotated[Path | None, typer.Option("--cert", help="TLS certificate file (PEM).")] = None,
+    onvif_scopes: Annotated[str | None, typer.Option("--onvif-scopes", help="ONVIF scopes, space-separated.")] = None,
+    snmp_sysobjectid: Annotated[str | None, typer.Option("--snmp-sysobjectid", help="SNMP sysObjectID.")] = None,
+    banner: Annotated[str | None, typer.Option("--banner", help="Telnet or SSH banner.")] = None,
+    evidence: Annotated[bool, typer.Option("--evidence/--no-evidence", help="Print each evidence chain.")] = False,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+    output: OutputOpt = None,
+) -> None:
+    """Attribute devices to vendor, brand and OEM from what they said, with the evidence chain. Exit 1 if restricted."""
+    from covered.identify.observations import observations_from_flags
+
+    fmt = choose_format(as_json, as_csv)
+    registry = selected_registry()
+    for option, path in (("--favicon", favicon), ("--cert", cert)):
+        if path is not None and not path.is_file():
+            raise UsageError(option, f"{path} not found")
+    single = observations_from_flags(
+        mac=mac,
+        http_server=http_server,
+        realm=realm,
+        title=title,
+        favicon=favicon,
+        favicon_hash=favicon_hash,
+        cert=cert,
+        onvif_scopes=onvif_scopes,
+        snmp_sysobjectid=snmp_sysobjectid,
+        banner=banner,
+    )
+    if observations is not None and single:
+        raise UsageError("--observations", "give either --observations or single values, not both")
+    if observations is None and not single:
+        raise UsageError("--observations", "give --observations FILE (or -) or at least one value such as --mac")
+    if observations is not None:
+        devices = read_observation_file(observations)
+    else:
+        devices = {"cli": single}
+        evidence = evidence or fmt == "table"
+    identifier = registry.identifier
+    attributions = [identifier.attribute(key, items) for key, items in devices.items()]
+    code = _report_attributions(attributions, fmt, output, evidence, f"{len(attributions)} devices")
+    raise typer.Exit(code)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="CSV, TSV, XLSX, JSON or JSON Lines asset list, or nmap XML (-oX).")],
+    mapping: Annotated[
+        list[str] | None, typer.Option("--map", help="COLUMN=FIELD for a header not recognised; FIELD may be ignore.")
+    ] = None,
+    observations_out: Annotated[
+        Path | None, typer.Option("--observations-out", help="Also write the observations as JSON Lines.")
+    ] = None,
+    evidence: Annotated[bool, typer.Option("--evidence/--no-evidence", help="Print each evidence chain.")] = False,
+    save: Annotated[bool, typer.Option("--save", help="Store the devices (as an import) for tracking.")] = False,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+    output: OutputOpt = None,
+) -> None:
+    """Import an asset list or nmap XML; every row becomes a device with its attribution. Exit 1 if restricted."""
+    from covered.collect import import_file, parse_mapping
+
+    fmt = choose_format(as_json, as_csv)
+    registry = selected_registry()
+    result = import_file(file, parse_mapping(mapping or []))
+    print_warnings(file.name, result.warnings)
+    if result.unmapped:
+        err.print(
+            f"note: columns not imported: {escape(', '.join(result.unmapped))} (use --map COLUMN=FIELD)", soft_wrap=True
+        )
+    if result.columns:
+        err.print(f"columns: {escape(', '.join(f'{k} -> {v}' for k, v in result.columns.items()))}", soft_wrap=True)
+    identifier = registry.identifier
+    attributions = [identifier.attribute(key, items) for key, items in result.devices.items()]
+    if save:
+        from covered.collect.scanner import mac_of
+        from covered.store import HostRecord, open_store
+        from covered.store.tracking import merge_scan
+
+        store = open_store(db)
+        import_id = store.create_scan([str(file)], list(result.devices), {"format": result.format}, kind="import")
+        for attribution, (key, items) in zip(attributions, result.devices.items(), strict=True):
+            # One transaction per device: a killed import keeps every device it reported as stored.
+            store.record_host(
+                import_id,
+                HostRecord(address=key, observations=items, services=[], attribution=attribution, mac=mac_of(items)),
+            )
+        new, updated, _ = merge_scan(store, import_id)
+        store.set_status(import_id, "complete")
+        err.print(f"stored as import {import_id}: {new} new devices, {updated} updated")
+    if observations_out is not None:
+        lines = (o.model_dump_json(exclude_none=True) + "\n" for items in result.devices.values() for o in items)
+        observations_out.write_text("".join(lines), encoding="utf-8")
+    err.print(
+        f"{result.rows} rows imported from {escape(file.name)} ({result.format}), {len(attributions)} devices, "
+        f"{len(result.warnings)} warnings"
+    )
+    code = _report_attributions(attributions, fmt, output, evidence, f"{len(attributions)} devices from {file.name}")
+    raise typer.Exit(code)

@@ -1,0 +1,32 @@
+"""Reading observation files given on the command line (a path or - for stdin)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from covered.cli.output import print_warnings
+from covered.errors import UsageError
+
+if TYPE_CHECKING:
+    from covered.model import Observation
+
+__all__ = ["read_observation_file"]
+
+
+def read_observation_file(value: str) -> dict[str, list[Observation]]:
+    """Observations per device from a JSON Lines file or '-' (stdin); bad lines are printed as warnings."""
+    from covered.identify.observations import ObservationReader, group_by_device
+
+    reader = ObservationReader(name=value)
+    if value == "-":
+        devices = group_by_device(reader.read(sys.stdin))
+    else:
+        path = Path(value)
+        if not path.is_file():
+            raise UsageError("--observations", f"{path} not found")
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            devices = group_by_device(reader.read(handle))
+    print_warnings(value, reader.warnings)
+    return devices

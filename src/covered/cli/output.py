@@ -1,0 +1,68 @@
+"""Where command output goes: the two consoles, files opened only when there is something to write, warnings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.markup import escape
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from covered.registry import Registry
+
+__all__ = ["emit", "err", "freshness_note", "out", "print_table", "print_warnings"]
+
+# Piped output is not folded to 80 columns: ids and dates must stay whole for grep and diff.
+out = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True, highlight=False)
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Write text to stdout, or to the output file."""
+    # The output file is opened only once there is something to write: a failed run leaves no empty report.
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+def print_table(table: Table, output: Path | None) -> None:
+    """Print a table to stdout, or its plain text to the output file."""
+    if output is None:
+        out.print(table)
+        return
+    console = Console(record=True, width=160, file=open(os.devnull, "w"))  # noqa: SIM115 - recording console
+    console.print(table)
+    output.write_text(console.export_text(), encoding="utf-8")
+
+
+def print_warnings(source: str, warnings: Sequence[object]) -> None:
+    """Print the first 50 warnings about an input, then how many more there were."""
+    for warning in warnings[:50]:
+        err.print(f"[yellow]warning:[/] {escape(source)}: {escape(str(warning))}", soft_wrap=True)
+    if len(warnings) > 50:
+        err.print(f"[yellow]warning:[/] {escape(source)}: {len(warnings) - 50} more warnings not shown")
+
+
+def freshness_note(registry: Registry, source_ids: Sequence[str]) -> None:
+    """State the as-of date of the sources a listing rests on; warn when the newest is over a year old."""
+    ids = sorted(set(source_ids))
+    if not ids:
+        return
+    newest, stale = registry.freshness(ids)
+    listed = "; ".join(f"{s} as of {registry.sources[s].as_of}" for s in ids)
+    err.print(f"Sources: {escape(listed)}", soft_wrap=True)
+    if stale and newest is not None:
+        age = (dt.date.today() - newest).days // 365
+        err.print(
+            f"[yellow]warning:[/] the newest source here is as of {newest} (over {age} year(s) old); "
+            "later restrictions or reversals are not reflected.",
+            soft_wrap=True,
+        )

@@ -1,0 +1,80 @@
+"""The root `covered` app: global options (--data, --debug) and the entry point that turns errors into exit codes.
+
+Exit codes: 0 success, 1 findings (device commands), 2 usage or data error (one line, no traceback),
+3 interrupted. ``--debug`` shows the traceback of an error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from covered.cli.options import DataOption
+from covered.cli.output import err
+from covered.errors import CoveredError
+from covered.registry import Registry, load_registry
+
+__all__ = ["app", "data_folder", "main", "selected_registry"]
+
+app = typer.Typer(
+    name="covered",
+    help="Find restricted-vendor surveillance and telecom equipment and the rules that make it a problem.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+_state: dict[str, Any] = {"data": None, "debug": False}
+
+
+@app.callback()
+def _root(
+    data: DataOption = None,
+    debug: Annotated[bool, typer.Option("--debug", envvar="COVERED_DEBUG", help="Show tracebacks of errors.")] = False,
+) -> None:
+    _state["data"] = data
+    _state["debug"] = debug
+
+
+def data_folder() -> Path | None:
+    """The registry data folder given with --data (or COVERED_DATA), None for the shipped data."""
+    folder: Path | None = _state["data"]
+    return folder
+
+
+def selected_registry() -> Registry:
+    """The registry loaded from the data folder chosen with --data."""
+    return load_registry(data_folder())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: run the CLI and turn every user-facing error into one line and an exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args or os.environ.get("COVERED_DEBUG", "") not in {"", "0", "false"}
+    try:
+        result = app(args=args, prog_name="covered", standalone_mode=False)
+    except CoveredError as exc:
+        if debug:
+            raise
+        err.print(f"covered: {escape(exc.one_line())}", soft_wrap=True)
+        return exc.exit_code
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        err.print("covered: interrupted")
+        return 3
+    except KeyboardInterrupt:
+        err.print("covered: interrupted")
+        return 3
+    except typer.TyperException as exc:
+        if debug:
+            raise
+        err.print(f"covered: {escape(exc.format_message())}", soft_wrap=True)
+        return exc.exit_code
+    return result if isinstance(result, int) else 0
