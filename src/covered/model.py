@@ -611,6 +611,8 @@ class Channel(StrEnum):
     INVENTORY = "inventory"
     HIK_SDK = "hik-sdk"
     DVRIP = "dvrip"
+    LAPI = "lapi"
+    MDNS = "mdns"
     ANOMALY = "anomaly"
     PORT = "port"
 
@@ -699,7 +701,7 @@ class Signature(Strict):
 
 FIELDS: dict[Channel, frozenset[str]] = {
     Channel.MAC: frozenset({"address"}),
-    Channel.HTTP: frozenset({"server", "www-authenticate", "title", "body", "location"}),
+    Channel.HTTP: frozenset({"server", "www-authenticate", "title", "body", "location", "path"}),
     Channel.FAVICON: frozenset({"md5", "mmh3", "bytes"}),
     Channel.TLS: frozenset({"subject", "issuer", "pem"}),
     Channel.ONVIF: frozenset({"scopes", "xaddrs", "manufacturer", "model", "firmware", "serial"}),
@@ -708,7 +710,7 @@ FIELDS: dict[Channel, frozenset[str]] = {
     Channel.ISAPI: frozenset({"deviceinfo"}),
     Channel.DAHUA_CGI: frozenset({"getvendor", "getsysteminfo"}),
     Channel.RTSP: frozenset({"server", "www-authenticate", "path"}),
-    Channel.SNMP: frozenset({"sysdescr", "sysobjectid"}),
+    Channel.SNMP: frozenset({"sysdescr", "sysobjectid", "sysname", "engine-id"}),
     Channel.TELNET: frozenset({"banner"}),
     Channel.SSH: frozenset({"banner"}),
     Channel.SIP: frozenset({"user-agent", "server"}),
@@ -717,6 +719,8 @@ FIELDS: dict[Channel, frozenset[str]] = {
     Channel.INVENTORY: frozenset({"brand", "manufacturer", "model", "serial", "hostname", "site", "ip"}),
     Channel.HIK_SDK: frozenset({"reply"}),
     Channel.DVRIP: frozenset({"reply"}),
+    Channel.LAPI: frozenset({"reply"}),
+    Channel.MDNS: frozenset({"service", "instance", "txt", "hostname"}),
     Channel.ANOMALY: frozenset({"parse-error", "oversize", "timeout", "connection", "tls-error"}),
     Channel.PORT: frozenset({"tcp", "udp"}),
 }
