@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +81,32 @@ def test_coverage_of_vendors_and_negatives(registry: Registry) -> None:
     vendors = {s.vendor for s in SIGNATURES}
     assert {"hikvision", "dahua", "huawei", "zte"} <= vendors
     assert len(SIGNATURES) >= 150
+
+
+@pytest.mark.parametrize(
+    ("field", "plain"),
+    [
+        ("subject", "CN=192.168.1.108,OU=DAHUATECH,O=DAHUA,C=CN"),
+    ],
+)
+def test_non_breaking_and_full_width_forms_match_like_plain_text(registry: Registry, field: str, plain: str) -> None:
+    matcher = registry.signatures.matcher("tls", field)
+    assert matcher is not None
+    expected = [m.signature.id for m in matcher.match(plain)]
+    assert expected, "the plain form must match a curated signature"
+    spaced = plain.replace("=DAHUA,", "=\u00a0DAHUA\u00a0,")
+    wide = plain.replace("DAHUA", "ＤＡＨＵＡ")
+    for variant in (spaced, wide):
+        assert [m.signature.id for m in matcher.match(variant)] == expected
+        assert [m.signature.id for m in matcher.naive_match(variant)] == expected
+
+
+def test_signatures_in_corpus_sub_folders_are_loaded(tmp_path: Path) -> None:
+    from covered.identify.signatures import load_signatures
+
+    source = load_registry().data_dir / "signatures" / "http_server.yml"
+    (tmp_path / "corpus-x").mkdir()
+    (tmp_path / "corpus-x" / "http_server.yml").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    loaded = load_signatures(tmp_path)
+    assert len(loaded) > 10
+    assert all(path.parent.name == "corpus-x" for path, _ in loaded.locations.values())

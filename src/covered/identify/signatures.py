@@ -9,6 +9,7 @@ memoised per value, since a network repeats the same banners thousands of times.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -27,6 +28,15 @@ _FLAGS = {"i": re.IGNORECASE, "s": re.DOTALL, "m": re.MULTILINE}
 _CACHE_LIMIT = 200_000
 MAX_VALUE = 65_536
 """Bytes of a value the matcher reads; longer device output is cut (and flagged by the collector)."""
+
+
+def normalise(text: str) -> str:
+    """The value as signatures read it: Unicode NFKC, so non-breaking and full-width spaces and letters match.
+
+    Device strings carry U+00A0 in certificate names and full-width forms in CJK web UIs; NFKC folds them to
+    their plain forms. ASCII text is returned as is, at no cost.
+    """
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
 def relax(pattern: str) -> str:
@@ -128,7 +138,7 @@ class FieldMatcher:
         cached = self._cache.get(value)
         if cached is not None:
             return cached
-        text = value if len(value) <= MAX_VALUE else value[:MAX_VALUE]
+        text = normalise(value if len(value) <= MAX_VALUE else value[:MAX_VALUE])
         found: list[Match] = []
         if self._equals:
             found.extend(Match(s, {}) for s in self._equals.get(text.strip().casefold(), ()))
@@ -160,7 +170,7 @@ class FieldMatcher:
 
     def naive_match(self, value: str) -> tuple[Match, ...]:
         """The same result by trying every pattern in turn (the benchmark's peer)."""
-        text = value[:MAX_VALUE]
+        text = normalise(value[:MAX_VALUE])
         found = [Match(s, {}) for s in self._equals.get(text.strip().casefold(), ())]
         for signature, compiled in self._patterns:
             hit = compiled.search(text)
@@ -195,14 +205,15 @@ def _file_name(signature: Signature) -> str:
 
 
 def load_signatures(folder: Path) -> SignatureSet:
-    """Load every ``<channel>_<field>.yml`` under the folder; ids are unique across files."""
+    """Load every ``<channel>_<field>.yml`` under the folder and its sub-folders; ids are unique across files."""
     from covered.errors import DataError
 
     by_id: dict[str, Signature] = {}
     locations: dict[str, tuple[Path, int]] = {}
     grouped: dict[tuple[str, str], list[Signature]] = defaultdict(list)
     located: Iterable[Located[Signature]]
-    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
+    # Curated files sit in the folder itself; each imported corpus writes its own sub-folder.
+    for path in sorted(folder.rglob("*.yml")) if folder.is_dir() else []:
         located = load_records(path, Signature)
         for item in located:
             signature = item.record
