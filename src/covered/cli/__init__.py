@@ -17,6 +17,7 @@ __all__ = ["COMMAND_MODULES", "app", "main"]
 COMMAND_MODULES = (
     "directory",
     "registry_checks",
+    "signatures",
     "identify",
     "scan",
     "assess",
