@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from covered.identify.derive import derive
+from covered.identify.enterprises import EnterpriseDatabase, enterprise_evidence
 from covered.identify.leads import PortHints, build_lead
 from covered.identify.oui import OuiDatabase, normalise_mac
 from covered.identify.signatures import SignatureSet
@@ -109,6 +110,7 @@ class Identifier:
     vendors: dict[str, Vendor]
     brands: dict[str, Brand]
     port_hints: list[PortHint] = field(default_factory=list)
+    enterprises: EnterpriseDatabase = field(default_factory=EnterpriseDatabase)
 
     def __post_init__(self) -> None:
         self._ports = PortHints(self.port_hints, self.vendors)
@@ -160,6 +162,9 @@ class Identifier:
             out.extend(self._mac_evidence(index, observation))
         if channel is Channel.PORT:
             out.extend(self._ports.evidence(index, observation))
+        if channel is Channel.SNMP and not any(e.vendor for e in out):
+            # The IANA enterprise table speaks only where no curated signature already named a maker.
+            out.extend(enterprise_evidence(self.enterprises, self.vendors, index, observation))
         names_maker = (channel in (Channel.INVENTORY, Channel.ONVIF, Channel.UPNP) and field == "manufacturer") or (
             channel is Channel.INVENTORY and field == "brand"
         )

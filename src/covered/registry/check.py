@@ -252,6 +252,16 @@ def _device_data_problems(registry: Registry) -> Iterator[Problem]:
             yield Problem(located.path, located.line, f"vendor: unknown vendor id {entry.vendor!r}")
         if entry.brand is not None and entry.brand not in registry.brands:
             yield Problem(located.path, located.line, f"brand: unknown brand id {entry.brand!r}")
+    numbers: set[int] = set()
+    for enterprise in registry.enterprises:
+        registration = enterprise.record
+        if registration.number in numbers:
+            yield Problem(enterprise.path, enterprise.line, f"enterprise number {registration.number} listed twice")
+        numbers.add(registration.number)
+        if registration.vendor is not None and registration.vendor not in registry.vendors:
+            yield Problem(enterprise.path, enterprise.line, f"vendor: unknown vendor id {registration.vendor!r}")
+        if registration.brand is not None and registration.brand not in registry.brands:
+            yield Problem(enterprise.path, enterprise.line, f"brand: unknown brand id {registration.brand!r}")
     hinted: set[tuple[int, str]] = set()
     for hint in registry.port_hints:
         port = hint.record

@@ -18,6 +18,7 @@ from covered.registry.loader import Located, default_data_dir, load_records
 
 if TYPE_CHECKING:
     from covered.identify.attribute import Identifier
+    from covered.identify.enterprises import EnterpriseRegistrant
     from covered.identify.signatures import SignatureSet
     from covered.model import CloudEndpoint, OuiRegistrant, PortHint, Profile, Vulnerability
     from covered.registry.query import EventIndex
@@ -261,9 +262,18 @@ class Registry:
         return list(load_records(path, PortHint)) if path.exists() else []
 
     @cached_property
+    def enterprises(self) -> list[Located[EnterpriseRegistrant]]:
+        """IANA private enterprise numbers of the tracked makers (``enterprises.yml``)."""
+        from covered.identify.enterprises import EnterpriseRegistrant
+
+        path = self.data_dir / "enterprises.yml"
+        return list(load_records(path, EnterpriseRegistrant)) if path.exists() else []
+
+    @cached_property
     def identifier(self) -> Identifier:
         """The attribution engine over this registry's signatures, brands, vendors and OUI registrants."""
         from covered.identify.attribute import Identifier
+        from covered.identify.enterprises import EnterpriseDatabase
         from covered.identify.oui import OuiDatabase
 
         return Identifier(
@@ -272,6 +282,7 @@ class Registry:
             vendors=self.vendors,
             brands=self.brands,
             port_hints=[located.record for located in self.port_hints],
+            enterprises=EnterpriseDatabase([located.record for located in self.enterprises]),
         )
 
     @cached_property
