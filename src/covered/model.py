@@ -615,6 +615,7 @@ class Channel(StrEnum):
     MDNS = "mdns"
     ANOMALY = "anomaly"
     PORT = "port"
+    NMAP = "nmap"
 
 
 class SignatureClaim(StrEnum):
@@ -723,6 +724,8 @@ FIELDS: dict[Channel, frozenset[str]] = {
     Channel.MDNS: frozenset({"service", "instance", "txt", "hostname"}),
     Channel.ANOMALY: frozenset({"parse-error", "oversize", "timeout", "connection", "tls-error"}),
     Channel.PORT: frozenset({"tcp", "udp"}),
+    # What nmap -sV concluded (its service match and CPE), read from its XML; nmap's own words, cited as such.
+    Channel.NMAP: frozenset({"product", "version", "extrainfo", "devicetype", "ostype", "cpe", "mac-vendor"}),
 }
 """Observation fields each channel accepts; anything else is reported, never silently dropped."""
 

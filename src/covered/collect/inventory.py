@@ -16,9 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from defusedxml import ElementTree
-from defusedxml.common import DefusedXmlException
-
+from covered.collect.nmap_xml import read_nmap_xml
 from covered.errors import DataError, UsageError
 from covered.identify.observations import ReadWarning
 from covered.identify.oui import normalise_mac
@@ -265,91 +263,6 @@ def _json(path: Path, mapping: Mapping[str, str], result: ImportResult) -> None:
     _records(result, headers, iter(rows), mapping)
 
 
-def _x509_name(table: Any) -> str | None:
-    labels = {
-        "countryName": "C",
-        "stateOrProvinceName": "ST",
-        "localityName": "L",
-        "organizationName": "O",
-        "organizationalUnitName": "OU",
-        "commonName": "CN",
-    }
-    if table is None:
-        return None
-    parts = [f"{labels.get(e.get('key'), e.get('key'))}={e.text}" for e in table.findall("elem") if e.text]
-    # nmap lists the name in certificate order; RFC 4514 (what signatures read) is the reverse.
-    return ",".join(reversed(parts)) or None
-
-
-def _nmap(path: Path, result: ImportResult) -> None:
-    try:
-        root = ElementTree.parse(path, forbid_dtd=False).getroot()
-    except (DefusedXmlException, ElementTree.ParseError) as exc:
-        raise DataError(path, getattr(exc, "position", (None,))[0], f"unsafe or malformed XML: {exc}") from None
-    if root is None or root.tag != "nmaprun":
-        raise DataError(path, 1, f"not nmap XML (root element <{getattr(root, 'tag', None)}>)")
-    for number, host in enumerate(root.iter("host"), start=1):
-        addresses = {a.get("addrtype"): a.get("addr") for a in host.findall("address")}
-        ip = addresses.get("ipv4") or addresses.get("ipv6")
-        mac = normalise_mac(addresses.get("mac") or "")
-        names = [str(h.get("name")) for h in host.iter("hostname") if h.get("name")]
-        key: str = mac or ip or (names[0] if names else f"{path.name}:host{number}")
-        collector = f"import:{path.name}:host{number}"
-        observations = result.devices.setdefault(key, [])
-
-        def add(
-            channel: Channel,
-            field_name: str,
-            value: str,
-            port: int | None = None,
-            observations: list[Observation] = observations,
-            key: str = key,
-            ip: str | None = ip,
-            collector: str = collector,
-        ) -> None:
-            observations.append(
-                Observation(
-                    device=key,
-                    channel=channel,
-                    field=field_name,
-                    value=value[:65536],
-                    target=ip,
-                    port=port,
-                    collector=collector,
-                )
-            )
-
-        if mac:
-            add(Channel.MAC, "address", mac)
-        if ip:
-            add(Channel.INVENTORY, "ip", ip)
-        if names:
-            add(Channel.INVENTORY, "hostname", str(names[0]))
-        for port in host.iter("port"):
-            state = port.find("state")
-            if state is not None and state.get("state") != "open":
-                continue
-            portid = int(port.get("portid", "0") or 0)
-            for script in port.findall("script"):
-                sid, output = script.get("id"), script.get("output") or ""
-                if sid == "http-server-header":
-                    for line in filter(None, (s.strip() for s in output.splitlines())):
-                        add(Channel.HTTP, "server", line, portid)
-                elif sid == "http-title" and output.strip():
-                    add(Channel.HTTP, "title", output.strip().splitlines()[0], portid)
-                elif sid == "ssl-cert":
-                    tables = {t.get("key"): t for t in script.findall("table")}
-                    for key_name, field_name in (("subject", "subject"), ("issuer", "issuer")):
-                        name = _x509_name(tables.get(key_name))
-                        if name:
-                            add(Channel.TLS, field_name, name, portid)
-                elif sid == "banner" and output.strip():
-                    add(Channel.SSH if output.startswith("SSH-") else Channel.TELNET, "banner", output.strip(), portid)
-        result.rows += 1
-        if not observations:
-            result.warn(number, "host with no usable address or service answer")
-
-
 def import_file(path: Path, mapping: Mapping[str, str] | None = None) -> ImportResult:
     """Read one asset list or nmap XML file; the format comes from the extension and content."""
     if not path.is_file():
@@ -361,7 +274,7 @@ def import_file(path: Path, mapping: Mapping[str, str] | None = None) -> ImportR
     mapping = mapping or {}
     if suffix == ".xml" or head.startswith(b"<?xml") or head.startswith(b"<nmaprun"):
         result = ImportResult(path, "nmap-xml")
-        _nmap(path, result)
+        result.rows = read_nmap_xml(path, result.devices, result.warn)
     elif suffix in {".xlsx", ".xlsm"}:
         result = ImportResult(path, "xlsx")
         _xlsx(path, mapping, result)
