@@ -22,7 +22,7 @@ __all__ = [
     "parse_ports",
 ]
 
-DEFAULT_TCP_PORTS = (80, 443, 554, 8000, 8080, 8443, 37777, 23, 22)
+DEFAULT_TCP_PORTS = (80, 443, 554, 8000, 8080, 8443, 37777, 9010, 9020, 23, 22)
 """Camera and telecom TCP ports probed by default."""
 DEFAULT_UDP_PORTS = (3702, 37020, 37810, 161, 1900)
 """ONVIF WS-Discovery, Hikvision SADP, Dahua DHIP, SNMP and SSDP."""

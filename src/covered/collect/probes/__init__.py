@@ -3,7 +3,10 @@
 from covered.collect.probes.banner import BannerProbe
 from covered.collect.probes.base import Credentials, Limits, Probe, ProbeContext
 from covered.collect.probes.credentialed import DahuaCgiProbe, IsapiProbe, OnvifInfoProbe
+from covered.collect.probes.dvrip import DvripProbe
+from covered.collect.probes.hik_sdk import HikSdkProbe
 from covered.collect.probes.http import HttpProbe
+from covered.collect.probes.onvif import OnvifProbe
 from covered.collect.probes.rtsp import RtspProbe
 from covered.collect.probes.ssdp import SsdpProbe
 from covered.collect.probes.tls import TlsProbe
@@ -16,6 +19,9 @@ PROBES: tuple[Probe, ...] = (
     TlsProbe(),
     RtspProbe(),
     BannerProbe(),
+    HikSdkProbe(),
+    DvripProbe(),
+    OnvifProbe(),
     WsDiscoveryProbe(),
     SadpProbe(),
     DhipProbe(),

@@ -8,21 +8,21 @@ One attempt each; no guessing, no retry loops that could lock an account.
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
-import hashlib
-import html
-import secrets
-
 import httpx
-from defusedxml import ElementTree
-from defusedxml.common import DefusedXmlException
 
 from covered.collect.probes.base import ProbeContext, decode_text
 from covered.collect.probes.http import fetch_or_note, url_for
+from covered.collect.probes.onvif_soap import (
+    GET_DEVICE_INFORMATION,
+    device_information,
+    envelope,
+    post_soap,
+    username_token,
+    username_token_header,
+)
 from covered.model import Channel
 
-__all__ = ["DahuaCgiProbe", "IsapiProbe", "OnvifInfoProbe"]
+__all__ = ["DahuaCgiProbe", "IsapiProbe", "OnvifInfoProbe", "username_token"]
 
 
 def _tls(port: int) -> bool:
@@ -83,27 +83,6 @@ class DahuaCgiProbe:
                 ctx.add(Channel.DAHUA_CGI, field, decode_text(body).strip(), port, self.name)
 
 
-_GET_INFO = """<?xml version="1.0" encoding="utf-8"?>
-<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:tds="http://www.onvif.org/ver10/device/wsdl">
-<s:Header><wsse:Security xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd">
-<wsse:UsernameToken><wsse:Username>{user}</wsse:Username>
-<wsse:Password Type="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordDigest">{digest}</wsse:Password>
-<wsse:Nonce EncodingType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary">{nonce}</wsse:Nonce>
-<wsu:Created xmlns:wsu="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd">{created}</wsu:Created>
-</wsse:UsernameToken></wsse:Security></s:Header>
-<s:Body><tds:GetDeviceInformation/></s:Body></s:Envelope>"""
-
-
-def username_token(username: str, password: str) -> dict[str, str]:
-    """WS-Security UsernameToken with PasswordDigest = base64(sha1(nonce + created + password))."""
-    nonce = secrets.token_bytes(16)
-    created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    digest = base64.b64encode(
-        hashlib.sha1(nonce + created.encode() + password.encode(), usedforsecurity=False).digest()
-    )
-    return {"user": username, "digest": digest.decode(), "nonce": base64.b64encode(nonce).decode(), "created": created}
-
-
 class OnvifInfoProbe:
     """ONVIF GetDeviceInformation with a UsernameToken digest (device-protocols.md §2)."""
 
@@ -116,33 +95,14 @@ class OnvifInfoProbe:
     family = "onvif"
 
     async def probe(self, ctx: ProbeContext, port: int) -> None:
-        """Record Manufacturer, Model and FirmwareVersion."""
+        """Record Manufacturer, Model, FirmwareVersion and SerialNumber."""
         assert ctx.credentials is not None  # noqa: S101 - see IsapiProbe
-        token = {
-            k: html.escape(v) for k, v in username_token(ctx.credentials.username, ctx.credentials.password).items()
-        }
-        answer = await fetch_or_note(
-            ctx,
-            url_for(ctx.address, port, "/onvif/device_service", _tls(port)),
-            ctx.limits.max_body,
-            self.name,
-            port,
-            method="POST",
-            content=_GET_INFO.format(**token).encode("utf-8"),
-            headers={"Content-Type": "application/soap+xml; charset=utf-8"},
-        )
+        header = username_token_header(ctx.credentials.username, ctx.credentials.password)
+        answer = await post_soap(ctx, port, envelope(GET_DEVICE_INFORMATION, header), self.name, _tls(port))
         if answer is None:
             return
-        status, _, body, _ = answer
-        if status != 200:
+        status, root = answer
+        if status != 200 or root is None:
             return
-        try:
-            root = ElementTree.fromstring(body, forbid_dtd=True)
-        except (DefusedXmlException, ElementTree.ParseError) as exc:
-            ctx.anomaly("parse-error", f"unsafe or malformed XML: {type(exc).__name__}", port, self.name)
-            return
-        wanted = {"Manufacturer": "manufacturer", "Model": "model", "FirmwareVersion": "firmware"}
-        for element in root.iter():
-            field = wanted.get(element.tag.rsplit("}", 1)[-1])
-            if field and element.text and element.text.strip():
-                ctx.add(Channel.ONVIF, field, element.text.strip()[:255], port, self.name)
+        for field, value in device_information(root):
+            ctx.add(Channel.ONVIF, field, value, port, self.name)
