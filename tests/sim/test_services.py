@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import ssl
 
 import pytest
 from cryptography import x509
@@ -13,7 +14,7 @@ from covered.sim.dhip import DVRIP_REALM_REQUEST
 from tests.sim import clients
 from tests.sim.conftest import one
 
-ALL_TCP = (22, 23, 80, 443, 554, 8000, 37777)
+ALL_TCP = (22, 23, 80, 443, 554, 8000, 8443, 9010, 9020, 37777)
 ALL_UDP = (161, 1900, 3702, 37020, 37810)
 SYS_DESCR, SYS_OBJECT_ID = "1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.2.0"
 
@@ -201,18 +202,37 @@ def check_tcp(device: Device, port: int) -> None:
             assert b"Huawei" in text or b"Stelnet" in text
     elif port == 22:
         assert clients.banner(device.address, 22) == b"SSH-2.0-HUAWEI-1.5\r\n"
-    elif port == 8000:
+    elif port in (8000, 8443):
         import socket
 
-        with socket.create_connection((device.address, 8000), timeout=3) as sock:
-            sock.sendall(b"\x00" * 32)
-            assert sock.recv(64) == b"\x00\x00\x00\x10\x00\x00\x00\x1e\x00\x00\x00\x1e\x00\x00\x00\x00"
+        with socket.create_connection((device.address, port), timeout=3) as raw:
+            context = ssl.create_default_context()
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+            with context.wrap_socket(raw) if port == 8443 else raw as sock:
+                sock.sendall(b"\x00" * 32)
+                answer = sock.recv(64)
+        if device.string("sdk_port") == "http":
+            assert answer.startswith(b"HTTP/1.1 400 ")
+        else:
+            assert answer == b"\x00\x00\x00\x10\x00\x00\x00\x1e\x00\x00\x00\x1e\x00\x00\x00\x00"
+    elif port in (9010, 9020):
+        import socket
+
+        with socket.create_connection((device.address, port), timeout=1) as sock:
+            sock.sendall(b"\r\n\r\n")
+            with pytest.raises(TimeoutError):
+                sock.recv(64)  # the EZVIZ local ports stay silent to a foreign request
     elif port == 37777:
         import socket
 
         with socket.create_connection((device.address, 37777), timeout=3) as sock:
             sock.sendall(DVRIP_REALM_REQUEST)
-            assert f"Login to {device.serial}".encode() in sock.recv(4096)
+            answer = sock.recv(4096)
+        if device.string("dvrip_port") == "other":
+            assert not answer.startswith(b"\xb0")
+        else:
+            assert f"Login to {device.serial}".encode() in answer
     else:
         pytest.fail(f"unexpected tcp/{port}")
 

@@ -233,6 +233,9 @@ def device_service(
     if operation == "GetSystemDateAndTime":
         return 200, xml_answer(device, _envelope("", _date_time(dt.datetime.now(dt.UTC))))
     if operation in ("GetDeviceInformation", "GetScopes", "GetNetworkInterfaces", "GetUsers"):
+        # Personas with 'onvif_open' answer GetDeviceInformation without credentials, as many devices do.
+        if operation == "GetDeviceInformation" and device.string("onvif_open") == "1":
+            authorized = True
         if not authorized:
             fault = _fault("Sender", "ter:NotAuthorized", "Sender not Authorized")
             return 401, xml_answer(device, _envelope("", fault))

@@ -124,7 +124,7 @@ def _pem(certs: list[x509.Certificate], key: ec.EllipticCurvePrivateKey) -> Cert
 
 
 def make_certificate(kind: str, detail: str = "") -> CertPair:
-    """The certificate of a kind: 'hikvision', 'dahua', 'bosch', 'axis' (detail: MAC), 'expired', 'wrong-host'."""
+    """A certificate by kind: 'hikvision', 'dahua', 'bosch', 'ezviz', 'axis' (detail: MAC), 'expired', 'wrong-host'."""
     key = _key(kind)
     if kind == "hikvision":
         name = _name(_HIKVISION)
@@ -142,6 +142,13 @@ def make_certificate(kind: str, detail: str = "") -> CertPair:
         # rfc4514: CN=axis-accc8ea31abf,O=Axis Communications AB (rapid7/recog:xml/x509_subjects.xml)
         name = _name(((ORG, "Axis Communications AB"), (COMMON, f"axis-{detail.replace(':', '').lower()}")))
         return _pem([_build(name, name, key, key, f"axis-{detail}")], key)
+    if kind == "ezviz":
+        # RenierM26/pyEzvizApi#274: the 8443 certificate's "subject/issuer identifies EZVIZ Device/CAServer"; the
+        # exact distinguished names were not published, so these two names are a reconstruction of that sentence.
+        ca_key = _key("ezviz-ca")
+        ca_name = _name(((COMMON, "CAServer"),))
+        leaf = _build(_name(((ORG, "EZVIZ"), (COMMON, "EZVIZ Device"))), ca_name, key, ca_key, kind)
+        return _pem([leaf], key)
     if kind == "expired":
         name = _name(_HIKVISION)
         old = (dt.datetime(2014, 1, 1, tzinfo=dt.UTC), dt.datetime(2016, 1, 1, tzinfo=dt.UTC))

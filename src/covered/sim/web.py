@@ -17,7 +17,7 @@ import hashlib
 import html
 import json
 
-from covered.sim import isapi
+from covered.sim import huawei_ipc, isapi
 from covered.sim.auth import check_authorization
 from covered.sim.context import Context
 from covered.sim.hostile import banner_bytes
@@ -32,7 +32,7 @@ _HTML = ("Content-Type", b"text/html")
 _XML = ("Content-Type", b'application/xml; charset="UTF-8"')
 _SOAP = ("Content-Type", b"application/soap+xml; charset=utf-8")
 _BOM = b"\xef\xbb\xbf"
-_ONVIF_FAMILIES = {"hikvision", "dahua", "uniview", "axis", "hanwha", "bosch"}
+_ONVIF_FAMILIES = {"hikvision", "dahua", "uniview", "axis", "hanwha", "bosch", "huawei-ipc"}
 
 
 def _page(device: Device, title: str, body: str, *, doctype: bool = True) -> bytes:
@@ -321,4 +321,5 @@ _FAMILY = {
     "bosch": _bosch,
     "mobotix": _mobotix,
     "generic": _generic,
+    "huawei-ipc": huawei_ipc.route,
 }

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import cast
 
-from covered.sim import dhip, onvif, rtsp, sadp, snmp, ssdp
-from covered.sim.banners import BUSYBOX_IAC, HIK_SDK_REPLY, ssh_banner, telnet_banner
+from covered.sim import dhip, dvrip, hik_sdk, onvif, rtsp, sadp, snmp, ssdp
+from covered.sim.banners import BUSYBOX_IAC, ssh_banner, telnet_banner
 from covered.sim.context import Context
 from covered.sim.hostile import banner_bytes
 from covered.sim.httpd import MAX_HEAD, MAX_REQUESTS, Output, read_request, write_response
@@ -135,6 +135,8 @@ class Runtime:
         for port in device.tcp_ports:
             sock = _socket(device.address, port, socket.SOCK_STREAM)
             tls = self._tls_for(device) if port == 443 else None
+            if port == 8443 and device.string("tls_8443"):
+                tls = self._context(device.string("tls_8443"))  # SDK over TLS (EZVIZ, Hikvision)
             handler = self._tcp_handler(device, port)
             try:
                 server = await asyncio.start_server(
@@ -204,6 +206,12 @@ class Runtime:
 
     async def _serve(self, device: Device, port: int, reader: asyncio.StreamReader, out: Output) -> None:
         timeout = self.ctx.idle_timeout
+        if str(port) in device.string("silent").split():
+            # Accepts and says nothing, whatever it is sent, until the client or the idle timeout ends it.
+            async with asyncio.timeout(timeout):
+                while await reader.read(4096):
+                    pass
+            return
         if port in (80, 443):
             if port == 443 and device.hostile == "bad-cert" and device.variant == 2:
                 async with asyncio.timeout(timeout):
@@ -223,15 +231,20 @@ class Runtime:
             async with asyncio.timeout(timeout):
                 await reader.readline()
                 await reader.read(4096)
-        elif port == 8000:
+        elif port in (8000, 8443):
             async with asyncio.timeout(timeout):
                 data = await reader.read(1024)
-            if data:
-                await out.send(HIK_SDK_REPLY)
+            answer = hik_sdk.sdk_answer(device, data)
+            if answer is not None:
+                await out.send(answer)
+        elif hik_sdk.silent_port(port):
+            async with asyncio.timeout(timeout):
+                while await reader.read(1024):  # read and say nothing until the client leaves or idles out
+                    pass
         elif port == 37777:
             async with asyncio.timeout(timeout):
-                request = await reader.readexactly(32)
-            answer = dhip.dvrip_answer(device, request)
+                request = await reader.read(1024) if device.string("dvrip_port") else await reader.readexactly(32)
+            answer = dvrip.realm_answer(device, request)
             if answer is not None:
                 await out.send(answer)
 
