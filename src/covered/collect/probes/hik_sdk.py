@@ -64,7 +64,7 @@ class HikSdkProbe:
                     ctx.address, port, ssl=self._context if tls else None, server_hostname=None
                 )
                 # A short wait for a volunteered greeting; the GenericLines request follows if none comes.
-                data = await read_bounded(reader, MAX_REPLY, min(1.0, ctx.limits.read_timeout))
+                data = await read_bounded(reader, MAX_REPLY, min(1.0, ctx.limits.read_timeout / 3))
                 if not data:
                     await ctx.packet()
                     writer.write(GENERIC_LINES)
@@ -72,11 +72,11 @@ class HikSdkProbe:
                     data = await read_bounded(
                         reader, MAX_REPLY, ctx.limits.read_timeout, until=lambda d: len(d) >= SDK_FRAME_SIZE
                     )
-        except (OSError, TimeoutError, ssl.SSLError) as exc:
+        except TimeoutError:
+            pass  # a port that stays silent (EZVIZ 9010/9020) is not misbehaving
+        except (OSError, ssl.SSLError) as exc:
             if not data and not tls:  # TLS failures on 8443 are the TLS probe's to report
                 ctx.anomaly("connection", f"{type(exc).__name__}", port, self.name)
-            if not data:
-                return
         finally:
             if writer is not None:
                 writer.close()

@@ -1,0 +1,45 @@
+"""Helpers for probe tests: a ProbeContext on loopback and tiny hostile TCP servers that always stop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import httpx
+
+from covered.collect.probes import Limits, ProbeContext
+from covered.collect.probes.tls import unverified_context
+from covered.collect.ratelimit import RateLimiter
+
+FAST = Limits(connect_timeout=0.5, read_timeout=1.0, request_deadline=2.0)
+
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+@contextlib.asynccontextmanager
+async def context(address: str, limits: Limits = FAST) -> AsyncIterator[ProbeContext]:
+    """A probe context for one loopback address with a generous rate budget."""
+    async with httpx.AsyncClient(verify=unverified_context(), trust_env=False, timeout=limits.read_timeout) as http:
+        yield ProbeContext(address=address, limiter=RateLimiter(2000, 200), limits=limits, http=http)
+
+
+@contextlib.asynccontextmanager
+async def serve(handler: Handler) -> AsyncIterator[int]:
+    """A TCP server on 127.0.0.1 running `handler` per connection; yields its port and always closes it."""
+
+    async def guarded(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            await handler(reader, writer)
+        except (ConnectionError, asyncio.CancelledError):
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(guarded, "127.0.0.1", 0)
+    try:
+        yield server.sockets[0].getsockname()[1]
+    finally:
+        server.close()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(server.wait_closed(), 2)
