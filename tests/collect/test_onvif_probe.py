@@ -1,0 +1,66 @@
+"""ONVIF without credentials against emulated devices: identity where it is open, a recorded refusal where not."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+
+from covered.collect.probes.onvif import OnvifProbe
+from covered.model import Channel, Observation
+from covered.sim import Fleet, FleetSpec
+from tests.collect.probe_helpers import context
+
+
+@pytest.fixture(scope="module")
+def fleet() -> Iterator[Fleet]:
+    spec = FleetSpec(
+        personas=("huawei-ipc", "hikvision-camera", "generic-embedded", "xml-bomb@hikvision-camera"),
+        seed=8,
+        base="127.64.0.1",
+    )
+    running = Fleet(spec)
+    running.start_blocking()
+    try:
+        yield running
+    finally:
+        running.stop_blocking()
+
+
+def run(address: str) -> list[Observation]:
+    async def go() -> list[Observation]:
+        async with context(address) as ctx:
+            await OnvifProbe().probe(ctx, 80)
+            return ctx.observations
+
+    return asyncio.run(go())
+
+
+def test_open_device_information_gives_maker_model_firmware_serial(fleet: Fleet) -> None:
+    device = fleet.devices[0]
+    found = {o.field: o.value for o in run(device.address) if o.channel is Channel.ONVIF}
+    assert found["manufacturer"] == "HUAWEI"
+    assert (found["model"], found["serial"]) == (device.model.name, device.serial)
+    assert found["firmware"] == device.firmware
+    assert found["xaddrs"] == f"http://{device.address}/onvif/device_service"
+
+
+def test_a_refusal_is_recorded_once_and_not_retried(fleet: Fleet) -> None:
+    observations = run(fleet.devices[1].address)
+    refusals = [o for o in observations if o.channel is Channel.ANOMALY]
+    assert len(refusals) == 1
+    assert "NotAuthorized" in refusals[0].value
+    assert "401" in refusals[0].value
+    assert not any(o.field in ("manufacturer", "model") for o in observations)
+
+
+def test_a_web_server_without_onvif_gives_nothing(fleet: Fleet) -> None:
+    assert run(fleet.devices[2].address) == []
+
+
+def test_an_entity_bomb_is_refused_as_an_anomaly(fleet: Fleet) -> None:
+    observations = run(fleet.devices[3].address)
+    assert observations, "the bomb answer must leave a trace"
+    assert all(o.channel is Channel.ANOMALY for o in observations)
+    assert any(o.field == "parse-error" for o in observations)
