@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from covered.collect.neighbours import KernelNeighbours, NeighbourSource, NeighbourTable, StaticNeighbours
 from covered.collect.probes import Credentials
 from covered.collect.scanner import Scanner, ScanOptions, ScanProgress
 from covered.collect.targets import PortSpec, Scope, expand_targets
@@ -84,10 +85,19 @@ def run_planned(
     identifier: Identifier,
     planned: PlannedScan,
     on_progress: Callable[[ScanProgress, HostRecord], None] | None = None,
+    neighbours: NeighbourTable | None = None,
 ) -> str:
-    """Run the pending hosts; returns the final status (complete, or interrupted on Ctrl-C)."""
+    """Run the pending hosts; returns the final status (complete, or interrupted on Ctrl-C).
+
+    ``neighbours`` is a neighbour table read from a file (``--arp-table``); the kernel's own table is read
+    too unless the options turn it off.
+    """
     store.set_status(planned.scan_id, "running")
-    scanner = Scanner(identifier, planned.options)
+    sources: list[NeighbourSource] = [StaticNeighbours(neighbours)] if neighbours is not None else []
+    kernel = KernelNeighbours()
+    if planned.options.kernel_neighbours and kernel.available():
+        sources.append(kernel)
+    scanner = Scanner(identifier, planned.options, sources)
     try:
         asyncio.run(scanner.run(store, planned.scan_id, planned.pending, on_progress))
     except KeyboardInterrupt:

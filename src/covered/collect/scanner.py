@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import httpx
 
+from covered.collect.neighbours import NeighbourSource, neighbour_observation
 from covered.collect.probes import CREDENTIALED_PROBES, PROBES, Credentials, Limits, ProbeContext
 from covered.collect.probes.tls import unverified_context
 from covered.collect.ratelimit import RateLimiter
@@ -42,6 +44,8 @@ class ScanOptions:
     limits: Limits = field(default_factory=Limits)
     community: str = "public"
     credentials: Credentials | None = None
+    kernel_neighbours: bool = True
+    """Read this host's kernel neighbour table (/proc/net/arp) after probing, for MACs of on-link hosts."""
 
     def __post_init__(self) -> None:
         if self.rate <= 0 or self.per_host_rate <= 0:
@@ -64,9 +68,12 @@ class ScanProgress:
 class Scanner:
     """Probes hosts and stores each one's observations and attribution as soon as it is finished."""
 
-    def __init__(self, identifier: Identifier, options: ScanOptions) -> None:
+    def __init__(
+        self, identifier: Identifier, options: ScanOptions, neighbours: Sequence[NeighbourSource] = ()
+    ) -> None:
         self.identifier = identifier
         self.options = options
+        self.neighbours = neighbours
         self.limiter = RateLimiter(options.rate, options.per_host_rate)
 
     # --- one host ------------------------------------------------------------------------------
@@ -120,10 +127,15 @@ class Scanner:
         )
         open_tcp: list[int] = []
         error = None
+        probed = time.monotonic()
         try:
             async with asyncio.timeout(self.options.host_deadline):
                 states = await asyncio.gather(*(self._connect(ctx, p) for p in self.options.ports.tcp))
+                probed = time.monotonic()  # ARP resolved (or failed) before the connects returned
                 open_tcp = [p for p, is_open in zip(self.options.ports.tcp, states, strict=True) if is_open]
+                for port in open_tcp:
+                    # An open port is itself a sign: a vendor's port with nothing else answering is a lead.
+                    ctx.add(Channel.PORT, "tcp", str(port), port, "tcp-connect")
                 await self._run_probes(ctx, open_tcp)
                 await self._run_credentialed(ctx, open_tcp)
         except TimeoutError:
@@ -133,6 +145,16 @@ class Scanner:
             self.limiter.forget(address)
         answered = {o.port for o in ctx.observations if o.channel is not Channel.ANOMALY and o.port is not None}
         services = [f"tcp/{p}" for p in open_tcp] + [f"udp/{p}" for p in self.options.ports.udp if p in answered]
+        for port in (p for p in self.options.ports.udp if p in answered):
+            ctx.add(Channel.PORT, "udp", str(port), port, "udp")
+        macs: set[str] = set()
+        for source in self.neighbours:
+            # After probing, so the kernel has resolved the host; a host that answered nothing else but
+            # ARP still becomes a device through its MAC.
+            entry = source.lookup(address, probed)
+            if entry is not None and entry.mac not in macs:
+                macs.add(entry.mac)
+                ctx.observations.append(neighbour_observation(entry, source.collector))
         useful = [o for o in ctx.observations if o.channel is not Channel.ANOMALY]
         attribution: Attribution | None = None
         if useful or open_tcp:

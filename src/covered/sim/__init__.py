@@ -6,11 +6,13 @@ and ``await fleet.stop()`` ends them. ``run_fleet`` is the blocking form the CLI
 """
 
 from covered.sim.fleet import Fleet, run_fleet, write_truth
-from covered.sim.personas import HOSTILE_KINDS, PERSONAS, RESTRICTED_VENDORS, Persona, persona_by_id
+from covered.sim.neighbours import write_neighbour_table
+from covered.sim.personas import HOSTILE_KINDS, LEAD_PERSONAS, PERSONAS, RESTRICTED_VENDORS, Persona, persona_by_id
 from covered.sim.plan import Device, DeviceTruth, FleetSpec, SimError, plan_fleet
 
 __all__ = [
     "HOSTILE_KINDS",
+    "LEAD_PERSONAS",
     "PERSONAS",
     "RESTRICTED_VENDORS",
     "Device",
@@ -22,5 +24,6 @@ __all__ = [
     "persona_by_id",
     "plan_fleet",
     "run_fleet",
+    "write_neighbour_table",
     "write_truth",
 ]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "HOSTILE_KINDS",
+    "LEAD_PERSONAS",
     "PERSONAS",
     "RESTRICTED_VENDORS",
     "ModelLine",
@@ -762,7 +763,72 @@ _HOSTILE: tuple[Persona, ...] = tuple(
 PERSONAS: list[Persona] = [*_PERSONAS, *_HOSTILE]
 """Every persona in draw order; hostile ones (``hostile`` set) wrap a base persona drawn from ``bases``."""
 
-_BY_ID = {persona.id: persona for persona in PERSONAS}
+LEAD_PERSONAS: tuple[Persona, ...] = (
+    Persona(
+        id="dahua-37777-silent",
+        family="dahua",
+        vendor="dahua",
+        brand=None,
+        label="Dahua",
+        services=("tcp/37777",),
+        lines=(
+            ModelLine(
+                "recorder",
+                (_m("DHI-NVR2104HS-S2", "4.001.0000000.3, build: 2019-08-30", kind="NVR"),),
+                {"silent": "37777"},
+            ),
+        ),
+        oui=_DAHUA_OUI,
+        weight=0.0,
+        sources=("device-protocols.md#0 and #4.5 (TCP 37777 DVRIP; client-first, no banner)",),
+        notes="Only 37777 is reachable (a forwarded app port) and it accepts but answers nothing; the truth is "
+        "Dahua, the most a scan can honestly say is a lead. The model and firmware are never shown.",
+    ),
+    Persona(
+        id="mac-only-hikvision",
+        family="hikvision",
+        vendor="hikvision",
+        brand=None,
+        label="HIKVISION",
+        services=(),
+        lines=(ModelLine("quiet", (_m("DS-2CD2043G2-I", "V5.7.3 build 220112"),)),),
+        oui=_HIKVISION_OUI,
+        weight=0.0,
+        sources=("shared/research/oui-prefixes.json (Hikvision MA-L blocks)",),
+        notes="No service answers (filtered); only the neighbour table shows it, by its MAC.",
+    ),
+    Persona(
+        id="mac-only-dahua",
+        family="dahua",
+        vendor="dahua",
+        brand=None,
+        label="Dahua",
+        services=(),
+        lines=(ModelLine("quiet", (_m("IPC-HDW1431T1-S4", "2.800.0000000.13.R"),)),),
+        oui=_DAHUA_OUI,
+        weight=0.0,
+        sources=("shared/research/oui-prefixes.json (Dahua MA-L blocks)", "device-protocols.md#4.1 (model)"),
+        notes="No service answers (filtered); only the neighbour table shows it, by its MAC.",
+    ),
+    Persona(
+        id="axis-37777-lookalike",
+        family="axis",
+        vendor="axis",
+        brand=None,
+        label="AXIS",
+        services=("tcp/80", "tcp/37777"),
+        lines=(ModelLine("axis", (_m("P3245-LVE", "10.12.182"),), {"manufacturer": "AXIS", "dvrip_port": "other"}),),
+        oui=_AXIS_OUI,
+        weight=0.0,
+        sources=("rapid7/recog:xml/html_title.xml (AXIS)", "TCP 37777 is not IANA-assigned to Dahua"),
+        notes="Negative: a non-restricted camera that also has 37777 open for some other service; its own "
+        "answers name Axis, so the open port must be no Dahua lead and never a claim.",
+    ),
+)
+"""Personas of the lead and neighbour-table tests: asked for by id, never drawn (weight 0, not in PERSONAS),
+since nothing or next to nothing about them can be probed and the generic accuracy checks would not hold."""
+
+_BY_ID = {persona.id: persona for persona in (*PERSONAS, *LEAD_PERSONAS)}
 
 
 def persona_by_id(persona_id: str) -> Persona:
