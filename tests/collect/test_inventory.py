@@ -47,7 +47,7 @@ def test_csv_columns_detected_and_bad_rows_reported(tmp_path: Path, registry: Re
 def test_mapping_option(tmp_path: Path) -> None:
     path = tmp_path / "assets.csv"
     path.write_text("Tag,Hardware\nX1,44:19:B6:00:00:01\n", encoding="utf-8")
-    with pytest.raises(DataError, match="no column recognised"):
+    with pytest.raises(DataError, match="no header row names an inventory column"):
         import_file(path)
     result = import_file(path, parse_mapping(["Hardware=mac", "Tag=serial"]))
     assert list(result.devices) == ["44:19:B6:00:00:01"]
@@ -114,7 +114,7 @@ def test_nmap_xml(tmp_path: Path) -> None:
     cam = result.devices["44:19:B6:AA:BB:CC"]
     fields = {(o.channel.value, o.field): o.value for o in cam}
     assert fields[("http", "server")] == "DNVRS-Webs"
-    assert fields[("tls", "subject")] == "O=HIKVISION,CN=www.hikvision.com"
+    assert fields[("tls", "subject")] == "CN=www.hikvision.com,O=HIKVISION"
     assert fields[("inventory", "hostname")] == "cam5.example"
     assert ("telnet", "banner") not in fields  # closed port ignored
     assert "192.0.2.6" in result.devices

@@ -11,12 +11,14 @@ import csv
 import io
 import ipaddress
 import json
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from covered.collect.nmap_xml import read_nmap_xml
+from covered.collect.text_files import decode_text_file
 from covered.errors import DataError, UsageError
 from covered.identify.observations import ReadWarning
 from covered.identify.oui import normalise_mac
@@ -35,14 +37,140 @@ INVENTORY_FIELDS: dict[str, tuple[str, ...]] = {
         "ethernet address",
         "mac addr",
         "ethernet mac",
+        # fr, de, es, it, nl, pt
+        "adresse mac",
+        "adresse physique",
+        "mac adresse",
+        "macadresse",
+        "physische adresse",
+        "direccion mac",
+        "direccion fisica",
+        "indirizzo mac",
+        "indirizzo fisico",
+        "mac adres",
+        "macadres",
+        "fysiek adres",
+        "endereco mac",
     ),
-    "ip": ("ip", "ip address", "ipaddress", "ipv4", "ipv4 address", "ipv6", "ip addr", "host ip", "address"),
-    "brand": ("brand", "make", "label", "brand name"),
-    "manufacturer": ("manufacturer", "vendor", "maker", "mfr", "mfg", "oem", "manufacturer name"),
-    "model": ("model", "model number", "model no", "model name", "product", "product name", "part number"),
-    "serial": ("serial", "serial number", "serial no", "sn", "s/n", "serialnumber", "serial #"),
-    "hostname": ("hostname", "host name", "host", "device name", "name", "dns name", "fqdn"),
-    "site": ("site", "location", "building", "campus", "facility", "site name"),
+    "ip": (
+        "ip",
+        "ip address",
+        "ipaddress",
+        "ipv4",
+        "ipv4 address",
+        "ipv6",
+        "ip addr",
+        "host ip",
+        "address",
+        "adresse ip",
+        "adresse",
+        "ip adresse",
+        "ipadresse",
+        "direccion ip",
+        "direccion",
+        "indirizzo ip",
+        "indirizzo",
+        "ip adres",
+        "ipadres",
+        "endereco ip",
+    ),
+    "brand": ("brand", "make", "label", "brand name", "marque", "marke", "marca", "merk", "merknaam"),
+    "manufacturer": (
+        "manufacturer",
+        "vendor",
+        "maker",
+        "mfr",
+        "mfg",
+        "oem",
+        "manufacturer name",
+        "fabricant",
+        "constructeur",
+        "hersteller",
+        "fabricante",
+        "produttore",
+        "costruttore",
+        "fabbricante",
+        "fabrikant",
+        "leverancier",
+    ),
+    "model": (
+        "model",
+        "model number",
+        "model no",
+        "model name",
+        "product",
+        "product name",
+        "part number",
+        "modele",
+        "reference",
+        "modell",
+        "modellnummer",
+        "typ",
+        "modelo",
+        "modello",
+        "modelnummer",
+    ),
+    "serial": (
+        "serial",
+        "serial number",
+        "serial no",
+        "sn",
+        "s/n",
+        "serialnumber",
+        "serial #",
+        "numero de serie",
+        "n de serie",
+        "no de serie",
+        "seriennummer",
+        "serien nr",
+        "seriennr",
+        "numero serie",
+        "numero di serie",
+        "matricola",
+        "serienummer",
+    ),
+    "hostname": (
+        "hostname",
+        "host name",
+        "host",
+        "device name",
+        "name",
+        "dns name",
+        "fqdn",
+        "nom d hote",
+        "nom",
+        "nom de l appareil",
+        "geratename",
+        "rechnername",
+        "nombre de host",
+        "nombre",
+        "nome host",
+        "nome",
+        "hostnaam",
+        "naam",
+    ),
+    "site": (
+        "site",
+        "location",
+        "building",
+        "campus",
+        "facility",
+        "site name",
+        "emplacement",
+        "batiment",
+        "lieu",
+        "standort",
+        "gebaude",
+        "ort",
+        "ubicacion",
+        "sitio",
+        "edificio",
+        "sede",
+        "ubicazione",
+        "locatie",
+        "gebouw",
+        "vestiging",
+    ),
 }
 """Inventory fields and the headers that mean them (case, spaces, '_' and '-' folded)."""
 
@@ -51,7 +179,12 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
 def _fold(header: str) -> str:
-    return " ".join(header.replace("_", " ").replace("-", " ").casefold().split())
+    """A header as compared: case, accents, '_', '-', '.' and apostrophes folded, the UTF-8 BOM dropped."""
+    text = unicodedata.normalize("NFKD", header.replace("\ufeff", ""))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    for mark in ("_", "-", ".", "'", "’", "°", "º"):
+        text = text.replace(mark, " ")
+    return " ".join(text.casefold().split())
 
 
 _ALIASES = {alias: name for name, aliases in INVENTORY_FIELDS.items() for alias in aliases}
@@ -82,6 +215,7 @@ class ImportResult:
     columns: dict[str, str] = field(default_factory=dict)
     unmapped: list[str] = field(default_factory=list)
     rows: int = 0
+    sheets: list[str] = field(default_factory=list)
 
     def warn(self, line: int, message: str) -> None:
         """Record a problem with one row."""
@@ -100,10 +234,17 @@ _CHANNEL_OF = {
 
 def _column_map(headers: list[str], mapping: Mapping[str, str], result: ImportResult) -> dict[int, str]:
     columns: dict[int, str] = {}
+    # Columns the user mapped with --map win over any column recognised by its header for the same field.
+    explicit = {target for target in mapping.values() if target != "ignore"}
     used: set[str] = set()
     for position, header in enumerate(headers):
         folded = _fold(header)
-        target = mapping.get(folded) or _ALIASES.get(folded)
+        if folded in mapping:
+            target: str | None = mapping[folded]
+        else:
+            target = _ALIASES.get(folded)
+            if target in explicit:
+                target = None
         if target is None or target == "ignore" or target in used:
             if folded and target != "ignore":
                 result.unmapped.append(header)
@@ -115,6 +256,21 @@ def _column_map(headers: list[str], mapping: Mapping[str, str], result: ImportRe
     if missing:
         raise UsageError("--map", f"no column named {sorted(missing)[0]!r} in {result.path.name}")
     return columns
+
+
+_IDENTIFYING = {"mac", "ip", "brand", "manufacturer", "model", "serial", "hostname"}
+_HEADER_SEARCH = 20
+"""Rows searched for the header (title rows, notes or a blank line may stand above it)."""
+
+
+def _header_index(rows: list[list[str]], mapping: Mapping[str, str]) -> int | None:
+    """The row that reads most like a header: the most cells naming an inventory field (or a --map column)."""
+    best, best_score = None, 0
+    for index, row in enumerate(rows[:_HEADER_SEARCH]):
+        score = sum(1 for cell in row if _fold(str(cell)) in mapping or _fold(str(cell)) in _ALIASES)
+        if score > best_score:
+            best, best_score = index, score
+    return best
 
 
 def _row(values: Mapping[str, str], line: int, result: ImportResult) -> None:
@@ -168,43 +324,81 @@ def _row(values: Mapping[str, str], line: int, result: ImportResult) -> None:
 
 
 def _records(
-    result: ImportResult, headers: list[str], rows: Iterator[tuple[int, list[str]]], mapping: Mapping[str, str]
+    result: ImportResult,
+    headers: list[str],
+    rows: Iterator[tuple[int, list[str]]],
+    mapping: Mapping[str, str],
+    header_line: int = 1,
 ) -> None:
     columns = _column_map(headers, mapping, result)
-    if not columns:
+    if not set(columns.values()) & _IDENTIFYING:
+        found = f" (only {', '.join(sorted(set(columns.values())))})" if columns else ""
         raise DataError(
-            result.path, 1, f"no column recognised (use --map COLUMN=FIELD; fields: {', '.join(INVENTORY_FIELDS)})"
+            result.path,
+            header_line,
+            f"no column names a device{found}: expected one of {', '.join(sorted(_IDENTIFYING))} "
+            "(or map one with --map COLUMN=FIELD)",
         )
     for line, row in rows:
         if result.rows >= MAX_ROWS:
             result.warn(line, f"more than {MAX_ROWS} rows: the rest is not imported")
             break
-        if len(row) > len(headers):
+        if len(row) > len(headers) and any(str(cell).strip() for cell in row[len(headers) :]):
             result.warn(line, f"{len(row)} cells but {len(headers)} headers: extra cells ignored")
         _row({columns[i]: str(row[i]) for i in columns if i < len(row) and row[i] is not None}, line, result)
 
 
+def _lines(numbers: list[int]) -> str:
+    return ", ".join(str(n) for n in numbers[:5]) + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
+
+
+def _table(
+    result: ImportResult, numbered: list[tuple[int, list[str]]], mapping: Mapping[str, str], where: str
+) -> None:
+    """Find the header row of a sheet or CSV (title rows above it are skipped) and read the rows below it."""
+    index = _header_index([row for _, row in numbered], mapping)
+    if index is None and mapping:
+        raise UsageError("--map", f"no column named {sorted(mapping)[0]!r} in {result.path.name}")
+    if index is None:
+        raise DataError(
+            result.path,
+            numbered[0][0] if numbered else 1,
+            f"no header row{where} names an inventory column in its first {_HEADER_SEARCH} rows "
+            f"(expected headers such as MAC, IP, Manufacturer, Model, Serial; or --map COLUMN=FIELD)",
+        )
+    header_line, headers = numbered[index]
+    skipped = [line for line, row in numbered[:index] if any(str(cell).strip() for cell in row)]
+    if skipped:
+        result.warn(header_line, f"header found on line {header_line}{where}: line(s) {_lines(skipped)} above skipped")
+    _records(result, headers, iter(numbered[index + 1 :]), mapping, header_line)
+
+
 def _read_text(path: Path, result: ImportResult) -> str:
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        result.warn(1, "file is not UTF-8: read as Latin-1")
-        return data.decode("latin-1")
+    decoded = decode_text_file(path)
+    if decoded.note:
+        result.warn(1, decoded.note)
+    return decoded.text
 
 
 def _csv(path: Path, mapping: Mapping[str, str], result: ImportResult) -> None:
     text = _read_text(path, result)
+    if not text.strip():
+        raise DataError(path, 1, "empty file")
     try:
         dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+        dialect = csv.excel_tab if "\t" in text[:8192] and "," not in text[:8192] else csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    numbered: list[tuple[int, list[str]]] = []
+    start = 1
     try:
-        headers = next(reader)
-    except StopIteration:
-        raise DataError(path, 1, "empty file") from None
-    _records(result, headers, ((reader.line_num, row) for row in reader), mapping)
+        for row in reader:
+            # The line a row starts on, as a spreadsheet shows it (a quoted cell may span lines).
+            numbered.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise DataError(path, reader.line_num, f"not readable as CSV ({exc})") from None
+    _table(result, numbered, mapping, "")
 
 
 def _xlsx(path: Path, mapping: Mapping[str, str], result: ImportResult) -> None:
@@ -214,31 +408,42 @@ def _xlsx(path: Path, mapping: Mapping[str, str], result: ImportResult) -> None:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise DataError(path, None, f"not a readable XLSX workbook ({type(exc).__name__})") from None
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header_line = 0
-    headers: list[str] = []
-    for number, values in enumerate(rows, start=1):
-        if any(v is not None and str(v).strip() for v in values):
-            header_line = number
-            headers = ["" if v is None else str(v) for v in values]
-            break
-    if not headers:
-        raise DataError(path, 1, "no header row in the first sheet")
-
-    def body() -> Iterator[tuple[int, list[str]]]:
-        for line, values in enumerate(rows, start=header_line + 1):
-            yield line, ["" if v is None else str(v) for v in values]
-
-    _records(result, headers, body(), mapping)
-    book.close()
+    try:
+        read: list[str] = []
+        for sheet in book.worksheets:
+            numbered = [
+                (number, ["" if v is None else str(v) for v in values])
+                for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
+            ]
+            if not any(any(cell.strip() for cell in row) for _, row in numbered):
+                continue
+            if _header_index([row for _, row in numbered], mapping) is None and len(book.worksheets) > 1:
+                result.warn(1, f"sheet {sheet.title!r}: no inventory columns: skipped")
+                continue
+            before = len(result.warnings)
+            _table(result, numbered, mapping, f" of sheet {sheet.title!r}")
+            for index in range(before, len(result.warnings)):
+                warning = result.warnings[index]
+                if not warning.message.startswith("header found"):
+                    result.warnings[index] = ReadWarning(warning.line, f"sheet {sheet.title!r}: {warning.message}")
+            read.append(sheet.title)
+        if not read:
+            raise DataError(path, 1, "no sheet has a header row naming inventory columns (or use --map COLUMN=FIELD)")
+        result.sheets = read
+    finally:
+        book.close()
 
 
 def _json(path: Path, mapping: Mapping[str, str], result: ImportResult) -> None:
     text = _read_text(path, result)
     try:
         document = json.loads(text)
-        items = document.get("devices", document.get("assets")) if isinstance(document, dict) else document
+        if isinstance(document, dict):
+            # One object (a one-line JSON Lines file) is one device, unless it wraps a device list.
+            wrapped = document.get("devices", document.get("assets"))
+            items = wrapped if isinstance(wrapped, list) else [document]
+        else:
+            items = document
         numbered = [(i + 1, item) for i, item in enumerate(items)] if isinstance(items, list) else None
     except json.JSONDecodeError:
         numbered = []
