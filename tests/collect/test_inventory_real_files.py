@@ -11,6 +11,8 @@ import pytest
 
 from covered.collect import import_file, parse_mapping
 from covered.errors import DataError
+from covered.identify import identifier_for
+from covered.registry import Registry
 
 FRENCH = (
     "Adresse MAC;Marque;Modèle;Numéro de série;Commentaire\n"
@@ -121,3 +123,24 @@ def test_no_column_naming_a_device_is_an_error(tmp_path: Path) -> None:
     path.write_text("Site,Owner\nHQ,alice\n", encoding="utf-8")
     with pytest.raises(DataError, match="no column names a device"):
         import_file(path)
+
+
+@pytest.mark.parametrize(
+    ("make", "vendor"),
+    [
+        ("Axis", "axis"),
+        ("AXIS Communications AB", "axis"),
+        ("Hanwha", "hanwha"),
+        ("Bosch", "bosch"),
+        ("Mobotix", "mobotix"),
+        ("Hangzhou Hikvision Digital Technology Co., Ltd.", "hikvision"),
+    ],
+)
+def test_makers_no_rule_restricts_come_out_not_restricted(
+    tmp_path: Path, registry: Registry, make: str, vendor: str
+) -> None:
+    path = tmp_path / "assets.csv"
+    path.write_text(f'Manufacturer,Serial\n"{make}",S1\n', encoding="utf-8")
+    attribution = identifier_for(registry).attribute("S1", import_file(path).devices["S1"])
+    assert attribution.vendor == vendor
+    assert attribution.restricted is (vendor == "hikvision")

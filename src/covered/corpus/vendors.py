@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from covered.identify.names import normalise_name
 from covered.model import Brand, Relationship, SignatureClaim, Vendor
 
 __all__ = ["Maker", "VendorNames", "normalise_name"]
 
-_SPACE = re.compile(r"[\s_\-.,]+")
-_SUFFIXES = (
-    " co ltd",
-    " co",
-    " ltd",
-    " inc",
-    " corporation",
-    " corp",
-    " technologies",
-    " technology",
-    " digital technology",
-    " communications",
-    " group",
-    " limited",
-)
 _FIRM = {
     Relationship.OWN_BRAND,
     Relationship.SUBSIDIARY_BRAND,
@@ -32,19 +17,6 @@ _FIRM = {
     Relationship.JOINT_VENTURE_OEM,
     Relationship.SUBSIDIARY_COMPONENT_SUPPLIER,
 }
-
-
-def normalise_name(text: str) -> str:
-    """Case-folded name with punctuation runs as single spaces and company suffixes removed."""
-    name = " " + _SPACE.sub(" ", text.casefold()).strip()
-    changed = True
-    while changed:
-        changed = False
-        for suffix in _SUFFIXES:
-            if name.endswith(suffix) and len(name) > len(suffix) + 2:
-                name = name[: -len(suffix)]
-                changed = True
-    return name.strip()
 
 
 @dataclass(frozen=True, slots=True)

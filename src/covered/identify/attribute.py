@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from covered.identify.derive import derive
 from covered.identify.enterprises import EnterpriseDatabase, enterprise_evidence
 from covered.identify.leads import PortHints, build_lead
+from covered.identify.names import normalise_name
 from covered.identify.oui import OuiDatabase, normalise_mac
 from covered.identify.signatures import SignatureSet
 from covered.model import (
@@ -122,12 +123,15 @@ class Identifier:
                 # Where two records share a name, the firmer relationship (own brand before reported OEM) wins.
                 if current is None or _RANK[brand.confidence] > _RANK[current.confidence]:
                     names[key] = brand
+        makers: dict[str, Vendor] = {}
         for vendor in self.vendors.values():
+            own = self.brands.get(f"{vendor.id}-brand")
             for name in (vendor.name, *vendor.legal_names, *vendor.aliases):
-                own = self.brands.get(f"{vendor.id}-brand")
                 if own is not None:
                     names.setdefault(" ".join(name.casefold().split()), own)
+                makers.setdefault(normalise_name(name), vendor)
         self._brand_names = names
+        self._maker_names = makers
 
     # --- evidence from one observation ---------------------------------------------------------
     def evidence(self, index: int, observation: Observation) -> list[Evidence]:
@@ -233,7 +237,7 @@ class Identifier:
     def _brand_evidence(self, index: int, observation: Observation) -> list[Evidence]:
         brand = self._brand_names.get(" ".join(observation.value.casefold().split()))
         if brand is None:
-            return []
+            return self._maker_evidence(index, observation)
         vendor_id = brand.vendor
         vendor = self.vendors.get(vendor_id) if vendor_id else None
         firm = brand.relationship in _FIRM and not brand.model_line_dependent
@@ -258,6 +262,32 @@ class Identifier:
                 claim=claim,
                 confidence=brand.confidence,
                 conclusion=f"brand {brand.name}: {brand.relationship.value.replace('_', ' ')} of {upstream}{dependent}",
+            )
+        ]
+
+    def _maker_evidence(self, index: int, observation: Observation) -> list[Evidence]:
+        """A label naming a tracked maker ('Axis Communications AB', 'Bosch') that has no brand record of its own."""
+        vendor = self._maker_names.get(normalise_name(observation.value))
+        if vendor is None:
+            return []
+        own = self.brands.get(f"{vendor.id}-brand")
+        return [
+            Evidence(
+                observation=index,
+                channel=observation.channel,
+                field=observation.field,
+                value=_short(observation.value),
+                matcher=f"vendor-table:{vendor.id}",
+                reference=vendor.sources[0],
+                licence="facts",
+                vendor=vendor.id,
+                brand=own.id if own is not None else None,
+                # A maker no rule restricts is named for what it is; a restricted maker's bare name is a label,
+                # as strong as its own brand record would be.
+                claim=SignatureClaim.RESTRICTED if vendor.restricted else SignatureClaim.GENERIC,
+                confidence=Confidence.MEDIUM,
+                conclusion=f"names the maker {vendor.name} "
+                f"({'a restricted vendor' if vendor.restricted else 'not restricted'})",
             )
         ]
 
