@@ -14,6 +14,7 @@ from covered.collect.scan_job import device_rows, plan_scan, run_planned
 from covered.collect.scanner import ScanOptions
 from covered.collect.targets import Scope
 from covered.errors import UsageError
+from covered.identify import identifier_for
 from covered.registry import Registry
 from covered.sim import Fleet, FleetSpec
 from covered.store import open_store
@@ -32,7 +33,7 @@ def _scan(registry: Registry, database: Path, personas: tuple[str, ...]) -> int:
         store = open_store(database)
         options = ScanOptions(rate=2000, per_host_rate=50, limits=FAST, host_deadline=10)
         planned = plan_scan(store, [f"127.37.0.1-{len(PERSONAS)}"], None, Scope(), options)
-        assert run_planned(store, registry.identifier, planned) == "complete"
+        assert run_planned(store, identifier_for(registry), planned) == "complete"
         return planned.scan_id
     finally:
         fleet.stop_blocking()
@@ -123,3 +124,36 @@ def test_sites_are_assigned_by_network_and_audited(history: tuple[Path, int, int
     assert sites["127.37.0.5"] == "depot"
     assert moved == len(trail) == sum(1 for s in sites.values() if s)
     assert assign_sites(store, [("hq", ["127.37.0.0/30"]), ("depot", ["127.37.0.4/30"])], "carol") == 0
+
+
+def test_a_rescan_with_fewer_ports_is_the_same_device_and_keeps_its_identity(
+    registry: Registry, tmp_path: Path
+) -> None:
+    from covered.collect.targets import parse_ports
+
+    database = tmp_path / "rescan.db"
+    spec = FleetSpec(personas=("hikvision-camera", "dahua-camera", "axis-camera"), seed=5, base="127.38.0.1")
+    fleet = Fleet(spec)
+    fleet.start_blocking()
+    try:
+        store = open_store(database)
+        for ports in (None, "80,443,554"):
+            options = ScanOptions(
+                rate=2000, per_host_rate=50, limits=FAST, host_deadline=10, ports=parse_ports(ports)
+            )
+            planned = plan_scan(store, ["127.38.0.1-3"], None, Scope(), options)
+            assert run_planned(store, identifier_for(registry), planned) == "complete"
+    finally:
+        fleet.stop_blocking()
+    with store.session() as session:
+        devices = session.scalars(select(DeviceRow)).all()
+        assert len(devices) == 3, [(d.key, d.address, d.serial) for d in devices]
+        assert all(d.gone_since is None for d in devices)
+        by_address = {d.address: d for d in devices}
+        first = min(by_address)
+        assert by_address[first].vendor is not None
+    # remediate finds exactly one device by its address.
+    with store.session() as session:
+        from covered.store.tracking import find_device
+
+        assert find_device(session, first).address == first

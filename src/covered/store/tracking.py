@@ -84,11 +84,14 @@ def _match(session: Session, result: DeviceResultRow) -> DeviceRow | None:
         if found is not None:
             return found
     if result.address:
-        return session.scalars(
-            select(DeviceRow).where(
-                DeviceRow.address == result.address, DeviceRow.mac.is_(None), DeviceRow.serial.is_(None)
-            )
-        ).first()
+        # The same address with no contradicting identity is the same device: a scan that did not reach the port
+        # that gave the MAC or serial (fewer ports, no credentials) must not split it in two.
+        query = select(DeviceRow).where(DeviceRow.address == result.address)
+        if result.mac:
+            query = query.where(DeviceRow.mac.is_(None))
+        if serial:
+            query = query.where(DeviceRow.serial.is_(None))
+        return session.scalars(query.order_by(DeviceRow.last_seen.desc(), DeviceRow.id.desc())).first()
     return None
 
 
@@ -120,9 +123,12 @@ def merge_scan(store: Store, scan_id: int) -> tuple[int, int, int]:
             device.mac = result.mac or device.mac
             device.serial = attribution.get("serial") or device.serial
             device.address = result.address
-            for name in ("vendor", "brand", "model", "firmware", "restricted", "confidence"):
-                setattr(device, name, getattr(result, name))
-            device.attribution = attribution
+            # Absence is not evidence: a result that establishes no maker (a service not probed this time, a
+            # device that did not answer one protocol) keeps what earlier scans established.
+            if result.vendor is not None or device.vendor is None:
+                for name in ("vendor", "brand", "model", "firmware", "restricted", "confidence"):
+                    setattr(device, name, getattr(result, name))
+                device.attribution = attribution
             device.last_seen = now
             device.gone_since = None
             session.flush()
