@@ -10,7 +10,7 @@ from rich.markup import escape
 
 from covered.cli.inputs import read_observation_file
 from covered.cli.options import CsvOpt, DbOpt, JsonOpt, OutputOpt, choose_format
-from covered.cli.output import emit, err, out, print_table, print_warnings
+from covered.cli.output import emit, err, out, print_leads, print_table, print_warnings
 from covered.cli.root import app, selected_registry
 from covered.errors import UsageError
 
@@ -32,6 +32,7 @@ def _report_attributions(
         emit(attributions_csv(attributions), output)
     else:
         print_table(attributions_table(attributions, title), output)
+        print_leads(attributions)
         if show_evidence and output is None:
             for attribution in attributions:
                 out.print(evidence_tree(attribution))
@@ -104,6 +105,14 @@ def import_(
     ] = None,
     evidence: Annotated[bool, typer.Option("--evidence/--no-evidence", help="Print each evidence chain.")] = False,
     save: Annotated[bool, typer.Option("--save", help="Store the devices (as an import) for tracking.")] = False,
+    arp_table: Annotated[
+        Path | None,
+        typer.Option(
+            "--arp-table",
+            help="Neighbour table (/proc/net/arp, ip neigh, show ip arp, arp -a or CSV): rows without a MAC get "
+            "the MAC listed for their IP address.",
+        ),
+    ] = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
@@ -122,6 +131,17 @@ def import_(
         )
     if result.columns:
         err.print(f"columns: {escape(', '.join(f'{k} -> {v}' for k, v in result.columns.items()))}", soft_wrap=True)
+    if arp_table is not None:
+        from covered.collect.neighbours import add_neighbour_macs, read_neighbour_file
+
+        table = read_neighbour_file(arp_table)
+        print_warnings(arp_table.name, table.warnings)
+        matched, unmatched = add_neighbour_macs(result.devices, table, f"neighbour:{arp_table.name}")
+        err.print(
+            f"neighbour table {escape(arp_table.name)} ({table.format}): {matched} rows without a MAC got one, "
+            f"{unmatched} entries match no row (ignored), {table.incomplete} incomplete (ignored)",
+            soft_wrap=True,
+        )
     identifier = registry.identifier
     attributions = [identifier.attribute(key, items) for key, items in result.devices.items()]
     if save:

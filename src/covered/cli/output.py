@@ -15,9 +15,10 @@ from rich.markup import escape
 if TYPE_CHECKING:
     from rich.table import Table
 
+    from covered.model import Attribution
     from covered.registry import Registry
 
-__all__ = ["emit", "err", "freshness_note", "out", "print_table", "print_warnings"]
+__all__ = ["emit", "err", "freshness_note", "out", "print_leads", "print_table", "print_warnings"]
 
 # Piped output is not folded to 80 columns: ids and dates must stay whole for grep and diff.
 out = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 200)
@@ -41,6 +42,15 @@ def print_table(table: Table, output: Path | None) -> None:
     console = Console(record=True, width=160, file=open(os.devnull, "w"))  # noqa: SIM115 - recording console
     console.print(table)
     output.write_text(console.export_text(), encoding="utf-8")
+
+
+def print_leads(attributions: Sequence[Attribution]) -> None:
+    """After a device table, list the leads for review (weak signs of a maker, never a claim) on stderr."""
+    from covered.report.device_views import leads_table
+
+    leads = [a for a in attributions if a.lead is not None]
+    if leads:
+        err.print(leads_table(leads, f"{len(leads)} leads for review: weak signs only, not attributions"))
 
 
 def print_warnings(source: str, warnings: Sequence[object]) -> None:

@@ -12,11 +12,12 @@ import typer
 from rich.markup import escape
 
 from covered.cli.options import CsvOpt, DbOpt, JsonOpt, OutputOpt, choose_format
-from covered.cli.output import emit, err, print_table
+from covered.cli.output import emit, err, print_leads, print_table, print_warnings
 from covered.cli.root import app, selected_registry
 from covered.errors import UsageError
 
 if TYPE_CHECKING:
+    from covered.collect.neighbours import NeighbourTable
     from covered.collect.probes import Credentials
     from covered.collect.scan_job import PlannedScan
     from covered.collect.scanner import ScanProgress
@@ -97,6 +98,18 @@ def scan(
     allow_public: Annotated[bool, typer.Option("--allow-public", help="Allow public address space.")] = False,
     resume: Annotated[bool, typer.Option("--resume", help="Continue the latest unfinished scan.")] = False,
     resume_id: Annotated[int | None, typer.Option("--resume-id", help="Continue this unfinished scan.")] = None,
+    arp_table: Annotated[
+        Path | None,
+        typer.Option(
+            "--arp-table",
+            help="Neighbour table from a router or switch (/proc/net/arp, ip neigh, show ip arp, arp -a or CSV): "
+            "each listed host gets its MAC, and a host that answers nothing else is still a device.",
+        ),
+    ] = None,
+    kernel_neighbours: Annotated[
+        bool,
+        typer.Option("--kernel-neighbours/--no-kernel-neighbours", help="Read this host's ARP table after probing."),
+    ] = True,
     db: DbOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
     as_json: JsonOpt = False,
@@ -153,12 +166,15 @@ def scan(
             limits=Limits(connect_timeout=timeout, read_timeout=timeout * 1.5, request_deadline=timeout * 4),
             community=community,
             credentials=credentials,
+            kernel_neighbours=kernel_neighbours,
         )
         planned = plan_scan(store, targets, targets_file, scope_rules, options)
         for address, reason in planned.skipped[:20]:
             err.print(f"[yellow]skipped:[/] {escape(address)}: {escape(reason)}")
         if len(planned.skipped) > 20:
             err.print(f"[yellow]skipped:[/] {len(planned.skipped) - 20} more addresses outside scope")
+    if arp_table is not None:
+        planned = dataclasses.replace(planned, neighbours=_neighbour_table(arp_table, planned.pending))
     err.print(
         f"scan {planned.scan_id}: {len(planned.pending)} hosts to probe, "
         f"{planned.options.rate:.0f} packets/s overall, {planned.options.per_host_rate:.0f}/s per host"
@@ -171,10 +187,27 @@ def scan(
         emit(attributions_csv(attributions), output)
     else:
         print_table(attributions_table(attributions, f"scan {planned.scan_id}: {len(attributions)} devices"), output)
+        print_leads(attributions)
     if status == "interrupted":
         err.print(f"covered: interrupted; resume with `covered scan --resume-id {planned.scan_id}`")
         raise typer.Exit(3)
     raise typer.Exit(1 if any(a.restricted for a in attributions) else 0)
+
+
+def _neighbour_table(path: Path, pending: list[str]) -> NeighbourTable:
+    """Read --arp-table, report what it holds, and keep the entries of the hosts this scan probes."""
+    from covered.collect.neighbours import read_neighbour_file
+
+    table = read_neighbour_file(path)
+    print_warnings(path.name, table.warnings)
+    kept, outside = table.within(pending)
+    err.print(
+        f"neighbour table {escape(path.name)} ({table.format}): {len(table.entries)} entries, "
+        f"{len(kept.entries)} for hosts of this scan, {outside} outside its targets (ignored), "
+        f"{table.incomplete} incomplete (ignored)",
+        soft_wrap=True,
+    )
+    return kept
 
 
 def _run_with_progress(store: Store, registry: Registry, planned: PlannedScan, quiet: bool) -> str:

@@ -29,6 +29,8 @@ class PlannedScan:
     pending: list[str]
     skipped: list[tuple[str, str]]
     options: ScanOptions
+    neighbours: NeighbourTable | None = None
+    """Neighbour table read from a file (``--arp-table``), kept to the pending addresses; absent when none."""
 
 
 def _options_record(options: ScanOptions) -> dict[str, Any]:
@@ -93,6 +95,7 @@ def run_planned(
     too unless the options turn it off.
     """
     store.set_status(planned.scan_id, "running")
+    neighbours = neighbours if neighbours is not None else planned.neighbours
     sources: list[NeighbourSource] = [StaticNeighbours(neighbours)] if neighbours is not None else []
     kernel = KernelNeighbours()
     if planned.options.kernel_neighbours and kernel.available():

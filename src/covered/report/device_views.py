@@ -20,6 +20,7 @@ __all__ = [
     "attributions_csv",
     "attributions_table",
     "evidence_tree",
+    "leads_table",
     "restricted_text",
 ]
 
@@ -87,6 +88,23 @@ def attributions_table(attributions: Sequence[Attribution], title: str) -> Table
             f"[{_STYLE[a.restricted]}]{restricted_text(a.restricted)}[/]",
             escape(a.confidence.value if a.confidence else ""),
             escape(a.explanation),
+        )
+    return table
+
+
+def leads_table(attributions: Sequence[Attribution], title: str) -> Table:
+    """Devices with a lead: the suspected maker, the signs behind it and what would settle it."""
+    table = Table(title=title)
+    for name in ("device", "possibly", "signs", "would settle it"):
+        table.add_column(name, overflow="fold")
+    for a in attributions:
+        if a.lead is None:
+            continue
+        table.add_row(
+            escape(a.device),
+            escape(" or ".join(a.lead.vendor_names)),
+            escape("\n".join(a.lead.reasons)),
+            escape("\n".join(a.lead.settle)),
         )
     return table
 
