@@ -19,6 +19,7 @@ import random
 import time
 from collections.abc import Callable
 
+from covered.identify import identifier_for, signatures_for
 from covered.identify.signatures import FieldMatcher
 from covered.model import Channel, Observation
 from covered.registry import load_registry
@@ -60,7 +61,7 @@ def main() -> None:
     parser.add_argument("--observations", type=int, default=1_000_000)
     args = parser.parse_args()
     registry = load_registry()
-    signatures = registry.signatures
+    signatures = signatures_for(registry)
     mix = build_mix(args.observations)
     unique = [(c, f, f"{v} #{i}") for i, (c, f, v) in enumerate(mix)]
 
@@ -91,7 +92,7 @@ def main() -> None:
         )
     )
 
-    identifier = registry.identifier
+    identifier = identifier_for(registry)
     devices = [
         [
             Observation(device=str(d), channel=Channel(c), field=f, value=v)

@@ -27,6 +27,7 @@ from covered.collect.scan_job import device_rows, plan_scan, run_planned
 from covered.collect.scanner import ScanOptions
 from covered.collect.targets import PortSpec, Scope
 from covered.demo import start_sim, stop_sim
+from covered.identify import identifier_for
 from covered.registry import load_registry
 from covered.sim.accuracy import Score, load_truth, score
 from covered.store import open_store
@@ -54,7 +55,7 @@ def run_covered(size: int, truth_path: Path, rate: float, host_rate: float, work
     )
     start = time.perf_counter()
     planned = plan_scan(store, [f"{BASE}-{_last_address(BASE, size)}"], None, Scope(), options)
-    status = run_planned(store, registry.identifier, planned)
+    status = run_planned(store, identifier_for(registry), planned)
     elapsed = time.perf_counter() - start
     assert status == "complete", status
     found = [(facts["address"], a.restricted, a.vendor) for a, facts in device_rows(store, planned.scan_id)]
@@ -115,7 +116,7 @@ def run_nmap(nmap: str, size: int, truth_path: Path, workdir: Path, cap: float) 
         hosts = re.findall(r"<host[ >].*?</host>", text, flags=re.S)
         out.write_text('<?xml version="1.0"?><nmaprun>' + "".join(hosts) + "</nmaprun>", encoding="utf-8")
     result = import_file(out)
-    identifier = load_registry().identifier
+    identifier = identifier_for(load_registry())
     found = []
     for key, observations in result.devices.items():
         attribution = identifier.attribute(key, observations)

@@ -15,6 +15,7 @@ from pathlib import Path
 from covered.collect.scan_job import device_rows, plan_scan, run_planned
 from covered.collect.scanner import ScanOptions
 from covered.collect.targets import Scope
+from covered.identify import identifier_for
 from covered.model import Attribution
 from covered.registry import Registry
 from covered.sim.accuracy import Score, load_truth, score
@@ -119,7 +120,7 @@ def run_demo(registry: Registry, workdir: Path | None = None, size: int = DEMO_S
         addresses = list(truth)
         started = time.perf_counter()
         planned = plan_scan(store, [f"{addresses[0]}-{addresses[-1].rsplit('.', 1)[1]}"], None, Scope(), ScanOptions())
-        run_planned(store, registry.identifier, planned)
+        run_planned(store, identifier_for(registry), planned)
         seconds = time.perf_counter() - started
         rows = device_rows(store, planned.scan_id)
     finally:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["CoveredError", "DataError", "UsageError"]
+__all__ = ["CoveredError", "DataError", "Problem", "UsageError"]
 
 
 class CoveredError(Exception):
@@ -39,3 +40,19 @@ class UsageError(CoveredError):
         self.option = option
         self.message = message
         super().__init__(f"{option}: {message}")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the data, at a file and line; checks collect these instead of raising the first."""
+
+    path: Path
+    line: int | None
+    message: str
+
+    def as_error(self) -> DataError:
+        """The problem as an exception for the one-line CLI error."""
+        return DataError(self.path, self.line, self.message)
+
+    def __str__(self) -> str:
+        return self.as_error().one_line()

@@ -30,6 +30,7 @@ __all__ = [
     "CoveredVendor",
     "DatePrecision",
     "DateRef",
+    "EnterpriseRegistrant",
     "Event",
     "EventStatus",
     "Evidence",
@@ -835,6 +836,19 @@ class OuiRegistrant(Strict):
     brand: RecordId | None = Field(default=None, description="Brand id when the registrant is a brand's company.")
     confidence: Confidence = Field(description="How strongly a MAC in this block points to the vendor.")
     source: str = Field(description="Why this registrant belongs to the vendor.")
+    note: str | None = Field(default=None, description="Caveats.")
+
+
+class EnterpriseRegistrant(Strict):
+    """An IANA private enterprise number and the tracked vendor its registrant is (or belongs to)."""
+
+    number: int = Field(ge=0, le=2**32 - 1, description="The private enterprise number (1.3.6.1.4.1.<number>).")
+    registrant: str = Field(description="Organisation exactly as the IANA registry spells it.")
+    vendor: RecordId | None = Field(description="Vendor id; absent for a registrant that names no maker (net-snmp).")
+    brand: RecordId | None = Field(default=None, description="Brand id when the registrant is a brand's company.")
+    own: bool = Field(description="True when the registrant is the vendor itself, not a subsidiary or partner.")
+    confidence: Confidence = Field(description="How strongly an OID under this number points to the vendor.")
+    reference: str = Field(description="Where the registration was read: owner/repo@commit:path#Lline.")
     note: str | None = Field(default=None, description="Caveats.")
 
 

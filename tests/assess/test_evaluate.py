@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from covered.assess import DeviceContext, assess, rules_binding
+from covered.identify import identifier_for
 from covered.model import Attribution, Channel, FindingStatus, Obligation, Observation, Site, UseContext
 from covered.registry import Registry
 
@@ -14,7 +15,7 @@ TODAY = dt.date(2026, 11, 22)
 
 
 def attribution(registry: Registry, *observations: tuple[str, str, str]) -> Attribution:
-    return registry.identifier.attribute(
+    return identifier_for(registry).attribute(
         "cam", [Observation(device="cam", channel=Channel(c), field=f, value=v) for c, f, v in observations]
     )
 

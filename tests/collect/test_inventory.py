@@ -10,6 +10,7 @@ import pytest
 
 from covered.collect import import_file, parse_mapping
 from covered.errors import DataError, UsageError
+from covered.identify import identifier_for
 from covered.registry import Registry
 
 CSV = """Asset Tag;MAC Address;IP;Make;Model Number;S/N;Location
@@ -39,7 +40,7 @@ def test_csv_columns_detected_and_bad_rows_reported(tmp_path: Path, registry: Re
     assert warnings[5] == "'bad-ip' is not an IP address: kept as hostname"
     assert result.rows == 3
     assert list(result.devices) == ["44:19:B6:11:22:33", "SN123", "00:0F:7C:00:00:01"]
-    first = registry.identifier.attribute("a", result.devices["44:19:B6:11:22:33"])
+    first = identifier_for(registry).attribute("a", result.devices["44:19:B6:11:22:33"])
     assert (first.vendor, first.restricted) == ("hikvision", True)
     assert first.model == "DS-2CD2142FWD-I"
 

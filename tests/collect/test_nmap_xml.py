@@ -8,6 +8,7 @@ import pytest
 
 from covered.collect import import_file
 from covered.collect.nmap_xml import x509_from_nmap
+from covered.identify import identifier_for
 from covered.registry import Registry
 
 # Laid out as nmap 7.9x writes -oX (element order and attributes from nmap's output.cc / docs/nmap.dtd); the
@@ -84,13 +85,13 @@ def test_every_field_nmap_gives_is_kept(scan: Path) -> None:
 
 def test_nmap_xml_names_the_makers_nmap_names(scan: Path, registry: Registry) -> None:
     result = import_file(scan)
-    cam = registry.identifier.attribute("cam", result.devices["C0:56:E3:11:22:33"])
+    cam = identifier_for(registry).attribute("cam", result.devices["C0:56:E3:11:22:33"])
     assert cam.vendor == "hikvision"
     assert cam.restricted is True
     matchers = {e.matcher for e in cam.evidence}
     assert "nmap-product-hikvision" in matchers
     assert any(m and m.startswith("hikvision-tls-subject") for m in matchers), matchers
-    ont = registry.identifier.attribute("ont", result.devices["192.0.2.3"])
+    ont = identifier_for(registry).attribute("ont", result.devices["192.0.2.3"])
     assert ont.vendor in {"zte", "huawei"}
     assert ont.conflicts  # a ZTE telnet and a Huawei SSH on one address: shown, not hidden
 

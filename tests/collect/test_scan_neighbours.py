@@ -17,6 +17,7 @@ from covered.collect.probes import Limits
 from covered.collect.scan_job import device_rows, plan_scan, run_planned
 from covered.collect.scanner import ScanOptions
 from covered.collect.targets import Scope
+from covered.identify import identifier_for
 from covered.model import Attribution, Channel
 from covered.registry import Registry
 from covered.sim import Fleet, FleetSpec, write_neighbour_table
@@ -49,7 +50,7 @@ def _scan(registry: Registry, fleet: Fleet, tmp_path: Path, table_path: Path | N
     if table_path is not None:
         table, outside = read_neighbour_file(table_path).within(planned.pending)
         assert outside == 1  # the 10.0.0.5 line: not a target, ignored
-    assert run_planned(store, registry.identifier, planned, neighbours=table) == "complete"
+    assert run_planned(store, identifier_for(registry), planned, neighbours=table) == "complete"
     return {str(facts["address"]): (a, facts) for a, facts in device_rows(store, planned.scan_id)}
 
 
@@ -132,7 +133,7 @@ def test_open_ports_and_neighbour_macs_are_stored_as_observations(
     planned = plan_scan(store, [axis.address], None, Scope(), options)
     table, outside = read_neighbour_file(path).within(planned.pending)
     assert outside == len(MIX) - 1
-    assert run_planned(store, registry.identifier, planned, neighbours=table) == "complete"
+    assert run_planned(store, identifier_for(registry), planned, neighbours=table) == "complete"
     stored = store.observations_by_device(planned.scan_id)
     (observations,) = stored.values()
     ports = {(o.field, o.value, o.collector) for o in observations if o.channel is Channel.PORT}

@@ -18,6 +18,7 @@ from covered.collect.probes import Credentials, Limits
 from covered.collect.scan_job import device_rows, plan_scan, resume_scan, run_planned
 from covered.collect.scanner import ScanOptions
 from covered.collect.targets import Scope
+from covered.identify import identifier_for
 from covered.model import Attribution, Channel
 from covered.registry import Registry
 from covered.sim import PERSONAS, Fleet, FleetSpec
@@ -60,7 +61,7 @@ def _scan(
         rate=2000, per_host_rate=50, concurrency=64, limits=FAST, host_deadline=15, credentials=credentials
     )
     planned = plan_scan(store, [_range(fleet)], None, Scope(), options)
-    assert run_planned(store, registry.identifier, planned) == "complete"
+    assert run_planned(store, identifier_for(registry), planned) == "complete"
     return {str(facts["address"]): (a, facts) for a, facts in device_rows(store, planned.scan_id)}
 
 
@@ -229,7 +230,7 @@ def test_killed_scan_keeps_what_it_stored_and_resumes(fleet: Fleet, tmp_path: Pa
 def test_resume_of_a_complete_scan_is_refused(registry: Registry, fleet: Fleet, tmp_path: Path) -> None:
     store = open_store(tmp_path / "done.db")
     planned = plan_scan(store, [fleet.devices[0].address], None, Scope(), ScanOptions(limits=FAST))
-    run_planned(store, registry.identifier, planned)
+    run_planned(store, identifier_for(registry), planned)
     from covered.errors import UsageError
 
     with pytest.raises(UsageError, match="already complete"):

@@ -9,6 +9,7 @@ import pytest
 
 from covered.corpus import Candidate, CorpusSpec, Example, GitTree, VendorNames, build_corpus, write_corpus
 from covered.errors import DataError
+from covered.identify import signatures_for
 from covered.model import Confidence, SignatureClaim
 from covered.registry import Registry
 from tests.corpus.conftest import MakeRepo
@@ -65,7 +66,7 @@ def test_builds_cited_signatures_and_rejects_claims_on_known_strings(make_repo: 
     path, commit = make_repo({"servers.txt": LINES})
     tree = GitTree(path, commit)
     names = VendorNames(registry.vendors, registry.brands)
-    result = build_corpus(spec(commit), convert(tree, names), registry.signatures)
+    result = build_corpus(spec(commit), convert(tree, names), signatures_for(registry))
     by_value = {s.examples[0].value: s for s in result.signatures}
     # 'DNVRS-Webs' is a curated Hikvision example: a Dahua claim on it is a conflict, rejected with its reason.
     assert "DNVRS-Webs" not in by_value
@@ -83,14 +84,14 @@ def test_output_is_byte_identical_on_a_second_run(make_repo: MakeRepo, registry:
     path, commit = make_repo({"servers.txt": LINES})
     names = VendorNames(registry.vendors, registry.brands)
     folder = tmp_path / "out"
-    first = build_corpus(spec(commit), convert(GitTree(path, commit), names), registry.signatures)
+    first = build_corpus(spec(commit), convert(GitTree(path, commit), names), signatures_for(registry))
     review = write_corpus(first, folder)
     written = {p.name: p.read_bytes() for p in folder.glob("*.yml")}
     assert review.new
     assert not review.changed
     assert not review.dropped
     again = write_corpus(
-        build_corpus(spec(commit), convert(GitTree(path, commit), names), registry.signatures), folder
+        build_corpus(spec(commit), convert(GitTree(path, commit), names), signatures_for(registry)), folder
     )
     assert {p.name: p.read_bytes() for p in folder.glob("*.yml")} == written
     assert not again.new
@@ -115,7 +116,7 @@ def test_patterns_that_need_backtracking_and_bad_fields_are_rejected(registry: R
         Candidate(key="b", channel="http", field="nope", pattern="x", examples=(Example("x"),), **base),
         Candidate(key="c", channel="http", field="server", pattern="zz(", examples=(Example("zz"),), **base),
     ]
-    result = build_corpus(spec("a" * 40), candidates, registry.signatures)
+    result = build_corpus(spec("a" * 40), candidates, signatures_for(registry))
     assert not result.signatures
     reasons = sorted(r.reason.split(":")[0].split(" (")[0] for r in result.rejected)
     assert reasons == ["invalid", "no observation field http/nope", "pattern needs backtracking"]

@@ -6,6 +6,7 @@ from itertools import combinations
 
 import pytest
 
+from covered.identify import identifier_for
 from covered.model import Attribution, Channel, Observation
 from covered.registry import Registry
 
@@ -20,7 +21,7 @@ def obs(channel: str, field: str, value: str, device: str = "d1") -> Observation
 
 
 def attribute(registry: Registry, *observations: Observation) -> Attribution:
-    return registry.identifier.attribute("d1", list(observations))
+    return identifier_for(registry).attribute("d1", list(observations))
 
 
 def test_protocol_evidence_names_the_maker_behind_a_relabel(registry: Registry) -> None:
@@ -105,7 +106,7 @@ def test_hostile_xml_becomes_an_anomaly(registry: Registry) -> None:
         '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
         "<DeviceInfo><model>&lol2;</model></DeviceInfo>"
     )
-    expanded = registry.identifier.attribute("d1", [obs("isapi", "deviceinfo", bomb)])
+    expanded = identifier_for(registry).attribute("d1", [obs("isapi", "deviceinfo", bomb)])
     assert expanded.restricted is not True
     from covered.identify.derive import derive
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from covered.identify import identifier_for
 from covered.identify.enterprises import EnterpriseDatabase, enterprise_of_oid, parse_engine_id
 from covered.model import Channel, Observation, SignatureClaim
 from covered.registry import Registry
@@ -88,23 +89,23 @@ def _snmp(field: str, value: str) -> Observation:
 def test_attribution_from_enterprise(
     registry: Registry, field: str, value: str, vendor: str | None, restricted: bool | None
 ) -> None:
-    attribution = registry.identifier.attribute("d", [_snmp(field, value)])
+    attribution = identifier_for(registry).attribute("d", [_snmp(field, value)])
     assert attribution.vendor == vendor
     assert attribution.restricted is restricted
 
 
 def test_subsidiary_is_brand_only_and_own_registration_is_protocol_evidence(registry: Registry) -> None:
-    subsidiary = registry.identifier.evidence(0, _snmp("sysobjectid", "1.3.6.1.4.1.58597.7"))
+    subsidiary = identifier_for(registry).evidence(0, _snmp("sysobjectid", "1.3.6.1.4.1.58597.7"))
     assert [(e.matcher, e.claim, e.protocol) for e in subsidiary] == [
         ("iana-pen:58597", SignatureClaim.BRAND_ONLY, False)
     ]
-    own = registry.identifier.evidence(0, _snmp("engine-id", "80009d6903000102030405"))
+    own = identifier_for(registry).evidence(0, _snmp("engine-id", "80009d6903000102030405"))
     assert [(e.matcher, e.vendor, e.claim, e.protocol) for e in own] == [
         ("iana-pen:40297", "hytera", SignatureClaim.RESTRICTED, True)
     ]
 
 
 def test_a_curated_signature_speaks_first(registry: Registry) -> None:
-    evidence = registry.identifier.evidence(0, _snmp("sysobjectid", "1.3.6.1.4.1.39165.1.1"))
+    evidence = identifier_for(registry).evidence(0, _snmp("sysobjectid", "1.3.6.1.4.1.39165.1.1"))
     assert evidence
     assert all(not e.matcher.startswith("iana-pen:") for e in evidence)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from covered.identify import identifier_for
 from covered.model import Attribution, Channel, Observation, Signature, SignatureClaim
 from covered.registry import Registry
 
@@ -13,7 +14,7 @@ def obs(channel: str, field: str, value: str) -> Observation:
 
 
 def attribute(registry: Registry, *observations: Observation) -> Attribution:
-    return registry.identifier.attribute("d1", list(observations))
+    return identifier_for(registry).attribute("d1", list(observations))
 
 
 def test_an_open_37777_alone_is_a_dahua_lead_not_a_claim(registry: Registry) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from covered.identify import identifier_for
 from covered.identify.oui import OuiDatabase, normalise_mac
 from covered.registry import Registry
 
 
 @pytest.fixture(scope="module")
 def oui(registry: Registry) -> OuiDatabase:
-    return registry.identifier.oui
+    return identifier_for(registry).oui
 
 
 @pytest.mark.parametrize(
@@ -65,7 +66,7 @@ def test_normalise_mac(text: str, expected: str | None) -> None:
 
 
 def test_locally_administered_addresses_are_not_looked_up(registry: Registry) -> None:
-    attribution = registry.identifier.attribute("x", [_mac("46:19:B6:11:22:33")])
+    attribution = identifier_for(registry).attribute("x", [_mac("46:19:B6:11:22:33")])
     assert OuiDatabase.locally_administered("46:19:B6:11:22:33")
     assert attribution.vendor is None
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from covered.identify import signatures_for
 from covered.model import Signature, SignatureClaim
 from covered.registry import Registry, load_registry
 
@@ -41,7 +42,7 @@ CLAIMING = [s for s in SIGNATURES if s.claim is not SignatureClaim.GENERIC]
 
 @pytest.mark.parametrize("signature", CLAIMING, ids=[s.id for s in CLAIMING])
 def test_examples_are_not_claimed_by_another_vendor(registry: Registry, signature: Signature) -> None:
-    matcher = registry.signatures.matcher(signature.channel.value, signature.field)
+    matcher = signatures_for(registry).matcher(signature.channel.value, signature.field)
     assert matcher is not None
     for example in signature.examples:
         rivals = {
@@ -55,7 +56,7 @@ def test_examples_are_not_claimed_by_another_vendor(registry: Registry, signatur
 def test_regex_set_agrees_with_a_plain_loop(registry: Registry) -> None:
     checked = 0
     for signature in SIGNATURES:
-        matcher = registry.signatures.matcher(signature.channel.value, signature.field)
+        matcher = signatures_for(registry).matcher(signature.channel.value, signature.field)
         assert matcher is not None
         for value in [e.value for e in signature.examples] + signature.not_examples:
             fast = [(m.signature.id, m.extracted) for m in matcher.match(value)]
@@ -90,7 +91,7 @@ def test_coverage_of_vendors_and_negatives(registry: Registry) -> None:
     ],
 )
 def test_non_breaking_and_full_width_forms_match_like_plain_text(registry: Registry, field: str, plain: str) -> None:
-    matcher = registry.signatures.matcher("tls", field)
+    matcher = signatures_for(registry).matcher("tls", field)
     assert matcher is not None
     expected = [m.signature.id for m in matcher.match(plain)]
     assert expected, "the plain form must match a curated signature"

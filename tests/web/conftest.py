@@ -20,6 +20,7 @@ from covered.collect.probes import Limits
 from covered.collect.scan_job import device_rows, plan_scan, run_planned
 from covered.collect.scanner import ScanOptions
 from covered.collect.targets import Scope
+from covered.identify import identifier_for
 from covered.model import UseContext
 from covered.registry import Registry
 from covered.sim import Fleet, FleetSpec
@@ -78,7 +79,7 @@ def _build(registry: Registry, db: Path) -> tuple[str, tuple[int, int], dict[str
         target = f"{fleet.devices[0].address}-{fleet.devices[-1].address.rsplit('.', 1)[1]}"
         for _ in range(2):
             planned = plan_scan(store, [target], None, Scope(), options)
-            assert run_planned(store, registry.identifier, planned) == "complete"
+            assert run_planned(store, identifier_for(registry), planned) == "complete"
             scans.append(planned.scan_id)
     finally:
         fleet.stop_blocking()

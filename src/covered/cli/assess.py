@@ -154,6 +154,7 @@ def assess_(
 ) -> None:
     """Each attributed device × each rule binding the profile → findings. Exit 1 when any finding is open."""
     from covered.assess import DeviceContext, assess
+    from covered.identify import identifier_for
     from covered.report.registry_views import json_lines
 
     fmt = choose_format(as_json, as_csv)
@@ -169,7 +170,7 @@ def assess_(
     sources = [x for x in (scan_id, observations, inventory) if x is not None]
     if len(sources) != 1:
         raise UsageError("--scan-id", "give exactly one of --scan-id, --observations, --import")
-    identifier = registry.identifier
+    identifier = identifier_for(registry)
     if scan_id is not None:
         from covered.collect.scan_job import device_rows
         from covered.store import open_store

@@ -60,7 +60,7 @@ def identify(
     output: OutputOpt = None,
 ) -> None:
     """Attribute devices to vendor, brand and OEM from what they said, with the evidence chain. Exit 1 if restricted."""
-    from covered.identify.observations import observations_from_flags
+    from covered.identify import identifier_for, observations_from_flags
 
     fmt = choose_format(as_json, as_csv)
     registry = selected_registry()
@@ -88,7 +88,7 @@ def identify(
     else:
         devices = {"cli": single}
         evidence = evidence or fmt == "table"
-    identifier = registry.identifier
+    identifier = identifier_for(registry)
     attributions = [identifier.attribute(key, items) for key, items in devices.items()]
     code = _report_attributions(attributions, fmt, output, evidence, f"{len(attributions)} devices")
     raise typer.Exit(code)
@@ -120,6 +120,7 @@ def import_(
 ) -> None:
     """Import an asset list or nmap XML; every row becomes a device with its attribution. Exit 1 if restricted."""
     from covered.collect import import_file, parse_mapping
+    from covered.identify import identifier_for
 
     fmt = choose_format(as_json, as_csv)
     registry = selected_registry()
@@ -142,7 +143,7 @@ def import_(
             f"{unmatched} entries match no row (ignored), {table.incomplete} incomplete (ignored)",
             soft_wrap=True,
         )
-    identifier = registry.identifier
+    identifier = identifier_for(registry)
     attributions = [identifier.attribute(key, items) for key, items in result.devices.items()]
     if save:
         from covered.collect.scanner import mac_of

@@ -7,7 +7,7 @@ from rich.markup import escape
 
 from covered.cli.output import err, out
 from covered.cli.root import app, data_folder
-from covered.registry import check_registry, load_registry
+from covered.registry import load_registry
 
 __all__ = ["registry_app", "registry_check"]
 
@@ -18,8 +18,10 @@ app.add_typer(registry_app, name="registry")
 @registry_app.command("check")
 def registry_check() -> None:
     """Check schema, references, unique ids, dates, segments and that every quote is verbatim in its source."""
+    from covered.identify import check_data
+
     registry = load_registry(data_folder(), check_references=False)
-    problems = check_registry(registry)
+    problems = check_data(registry)
     for problem in problems:
         err.print(f"covered: {escape(str(problem))}", soft_wrap=True)
     counts = ", ".join(f"{len(records)} {kind}s" for kind, records in registry.records.items())

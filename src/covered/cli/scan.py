@@ -214,9 +214,10 @@ def _run_with_progress(store: Store, registry: Registry, planned: PlannedScan, q
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from covered.collect.scan_job import run_planned
+    from covered.identify import identifier_for
 
     if quiet or not err.is_terminal:
-        return run_planned(store, registry.identifier, planned)
+        return run_planned(store, identifier_for(registry), planned)
     columns = (
         TextColumn("scan"),
         BarColumn(),
@@ -244,4 +245,4 @@ def _run_with_progress(store: Store, registry: Registry, planned: PlannedScan, q
                 rate=progress.done / elapsed,
             )
 
-        return run_planned(store, registry.identifier, planned, update)
+        return run_planned(store, identifier_for(registry), planned, update)

@@ -125,8 +125,10 @@ def try_value(
         raise UsageError(
             "--field", f"unknown field {field!r} for {channel} (one of {', '.join(sorted(FIELDS[parsed]))})"
         )
+    from covered.identify import identifier_for
+
     registry = selected_registry()
-    attribution = registry.identifier.attribute(
+    attribution = identifier_for(registry).attribute(
         "value", [Observation(device="value", channel=parsed, field=field, value=value)]
     )
     evidence = [e for e in attribution.evidence if e.matcher]

@@ -12,7 +12,7 @@ from rich.table import Table
 from covered.cli.output import err, freshness_note, out
 from covered.cli.root import app, selected_registry
 from covered.errors import UsageError
-from covered.registry import EventQuery, check_registry
+from covered.registry import EventQuery
 
 __all__ = ["demo", "sim"]
 
@@ -49,10 +49,11 @@ def demo(
 ) -> None:
     """The main job on embedded defaults: emulated devices, a safe scan into SQLite, and the ban directory."""
     from covered.demo import run_demo
+    from covered.identify import check_data
     from covered.report.device_views import attributions_table
 
     registry = selected_registry()
-    problems = check_registry(registry)
+    problems = check_data(registry)
     if problems:
         for problem in problems:
             err.print(f"covered: {escape(str(problem))}", soft_wrap=True)

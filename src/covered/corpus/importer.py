@@ -11,6 +11,7 @@ from covered.corpus.lock import CorpusSpec, load_corpora
 from covered.corpus.tree import GitTree
 from covered.corpus.vendors import VendorNames
 from covered.errors import DataError
+from covered.identify import signatures_for
 from covered.identify.signatures import SignatureSet
 from covered.registry import Registry
 
@@ -51,7 +52,7 @@ def import_corpus(registry: Registry, spec: CorpusSpec, repository: Path) -> Imp
     tree = GitTree(repository, spec.commit)
     names = VendorNames(registry.vendors, registry.brands)
     folder = registry.data_dir / "signatures" / spec.id
-    result = build_corpus(spec, converter(tree, spec, names), _others(registry.signatures, folder))
+    result = build_corpus(spec, converter(tree, spec, names), _others(signatures_for(registry), folder))
     review = write_corpus(result, folder)
     (folder / REVIEW_FILE).write_text(review.markdown(result), encoding="utf-8")
     return ImportOutcome(result, review, folder)

@@ -16,9 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from pydantic import Field
-
-from covered.model import Channel, Confidence, Evidence, Observation, RecordId, SignatureClaim, Strict, Vendor
+from covered.model import Channel, EnterpriseRegistrant, Evidence, Observation, SignatureClaim, Vendor
 
 __all__ = [
     "EngineId",
@@ -28,19 +26,6 @@ __all__ = [
     "enterprise_of_oid",
     "parse_engine_id",
 ]
-
-
-class EnterpriseRegistrant(Strict):
-    """An IANA private enterprise number and the tracked vendor its registrant is (or belongs to)."""
-
-    number: int = Field(ge=0, le=2**32 - 1, description="The private enterprise number (1.3.6.1.4.1.<number>).")
-    registrant: str = Field(description="Organisation exactly as the IANA registry spells it.")
-    vendor: RecordId | None = Field(description="Vendor id; absent for a registrant that names no maker (net-snmp).")
-    brand: RecordId | None = Field(default=None, description="Brand id when the registrant is a brand's company.")
-    own: bool = Field(description="True when the registrant is the vendor itself, not a subsidiary or partner.")
-    confidence: Confidence = Field(description="How strongly an OID under this number points to the vendor.")
-    reference: str = Field(description="Where the registration was read: owner/repo@commit:path#Lline.")
-    note: str | None = Field(default=None, description="Caveats.")
 
 
 _ENTERPRISE_OID = re.compile(r"^\s*(?:\.?1\.3\.6\.1\.4\.1|(?:SNMPv2-SMI::)?enterprises)\.(\d{1,10})(?:\.|\s*$)")

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-from covered.errors import DataError
+from covered.errors import Problem
 from covered.model import Confirmation, Corroboration, Event, Fact
 from covered.registry.jurisdictions import is_known
 from covered.registry.registry import KINDS, Registry
@@ -24,22 +22,6 @@ _SPACES = re.compile(r"[\u00a0\u202f\u2007\u2009]")
 def normalise_quote_text(text: str) -> str:
     """Text as compared for quote checks: non-breaking and thin spaces become plain spaces."""
     return _SPACES.sub(" ", text)
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with the data, at a file and line."""
-
-    path: Path
-    line: int | None
-    message: str
-
-    def as_error(self) -> DataError:
-        """The problem as an exception for the one-line CLI error."""
-        return DataError(self.path, self.line, self.message)
-
-    def __str__(self) -> str:
-        return self.as_error().one_line()
 
 
 def _at(registry: Registry, kind: str, record_id: str, message: str) -> Problem:
@@ -237,10 +219,10 @@ def _restricted_problems(registry: Registry) -> Iterator[Problem]:
 
 
 def _device_data_problems(registry: Registry) -> Iterator[Problem]:
-    """Signatures test themselves on their examples; OUI registrants point at known vendors and brands."""
-    from covered.identify.signatures import signature_problems
+    """OUI registrants, enterprise numbers and port hints point at known vendors and brands.
 
-    yield from signature_problems(registry.signatures, set(registry.vendors), set(registry.brands))
+    Signatures test themselves on their examples in ``covered.identify.self_test``: that needs the matcher.
+    """
     seen: set[str] = set()
     for located in registry.oui_registrants:
         entry = located.record

@@ -17,12 +17,10 @@ from covered.model import Actor, Brand, Corroboration, Event, Fact, Rule, Source
 from covered.registry.loader import Located, default_data_dir, load_records
 
 if TYPE_CHECKING:
-    from covered.identify.attribute import Identifier
-    from covered.identify.enterprises import EnterpriseRegistrant
-    from covered.identify.signatures import SignatureSet
-    from covered.model import CloudEndpoint, OuiRegistrant, PortHint, Profile, Vulnerability
+    from covered.model import CloudEndpoint, EnterpriseRegistrant, OuiRegistrant, PortHint, Profile, Vulnerability
     from covered.registry.query import EventIndex
     from covered.registry.search import SearchIndex
+    from covered.registry.signatures import SignatureRecords
 
 __all__ = ["KINDS", "Registry", "load_registry"]
 
@@ -64,6 +62,8 @@ class Registry:
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
     locations: dict[tuple[str, str], tuple[Path, int]] = field(default_factory=dict)
     corroborations: list[Located[Corroboration]] = field(default_factory=list)
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """What higher layers build from these records once and keep with them (the compiled matcher, the identifier)."""
 
     # --- typed views -----------------------------------------------------------------
     @property
@@ -208,11 +208,11 @@ class Registry:
         return EventIndex(self)
 
     @cached_property
-    def signatures(self) -> SignatureSet:
-        """Device signatures from ``signatures/*.yml`` (loaded and compiled on first use)."""
-        from covered.identify.signatures import load_signatures
+    def signatures(self) -> SignatureRecords:
+        """Device signature records from ``signatures/**/*.yml`` (loaded on first use; identify compiles them)."""
+        from covered.registry.signatures import load_signature_records
 
-        return load_signatures(self.data_dir / "signatures")
+        return load_signature_records(self.data_dir / "signatures")
 
     @cached_property
     def oui_registrants(self) -> list[Located[OuiRegistrant]]:
@@ -264,26 +264,10 @@ class Registry:
     @cached_property
     def enterprises(self) -> list[Located[EnterpriseRegistrant]]:
         """IANA private enterprise numbers of the tracked makers (``enterprises.yml``)."""
-        from covered.identify.enterprises import EnterpriseRegistrant
+        from covered.model import EnterpriseRegistrant
 
         path = self.data_dir / "enterprises.yml"
         return list(load_records(path, EnterpriseRegistrant)) if path.exists() else []
-
-    @cached_property
-    def identifier(self) -> Identifier:
-        """The attribution engine over this registry's signatures, brands, vendors and OUI registrants."""
-        from covered.identify.attribute import Identifier
-        from covered.identify.enterprises import EnterpriseDatabase
-        from covered.identify.oui import OuiDatabase
-
-        return Identifier(
-            signatures=self.signatures,
-            oui=OuiDatabase([r.record for r in self.oui_registrants]),
-            vendors=self.vendors,
-            brands=self.brands,
-            port_hints=[located.record for located in self.port_hints],
-            enterprises=EnterpriseDatabase([located.record for located in self.enterprises]),
-        )
 
     @cached_property
     def search_index(self) -> SearchIndex:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from covered.assess.evaluate import coverage_entry
+from covered.identify import identifier_for
 from covered.model import Channel, Confidence, Event, Observation
 from covered.registry import EventQuery, Registry
 from covered.report.registry_views import event_row
@@ -99,7 +100,7 @@ def lookup(registry: Registry, text: str) -> dict[str, Any]:
                 "makers": [_maker(registry, vendor_id)],
             }
         )
-    attribution = registry.identifier.attribute(
+    attribution = identifier_for(registry).attribute(
         "lookup", [Observation(device="lookup", channel=Channel.INVENTORY, field="model", value=text[:200])]
     )
     if attribution.vendor and attribution.vendor in registry.vendors:
