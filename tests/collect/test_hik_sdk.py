@@ -56,9 +56,12 @@ def test_silent_ezviz_ports_give_no_observation_and_no_anomaly(fleet: Fleet) -> 
 
 
 def test_a_web_server_on_8000_is_recorded_but_is_not_the_frame(fleet: Fleet) -> None:
-    found = replies(run(fleet.devices[2].address, 8000))
+    observations = run(fleet.devices[2].address, 8000)
+    found = replies(observations)
     assert len(found) == 1
     assert bytes.fromhex(found[0][1]).startswith(b"HTTP/1.1 400 ")
+    # ...and is then read as the web server it is.
+    assert ("server", "lighttpd/1.4.16") in {(o.field, o.value) for o in observations if o.channel is Channel.HTTP}
 
 
 def test_a_volunteered_greeting_is_read_without_sending_anything() -> None:

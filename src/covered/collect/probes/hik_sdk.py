@@ -19,6 +19,7 @@ import asyncio
 import ssl
 
 from covered.collect.probes.base import ProbeContext, read_bounded
+from covered.collect.probes.http import HttpProbe
 from covered.collect.probes.tls import unverified_context
 from covered.model import Channel
 
@@ -88,3 +89,6 @@ class HikSdkProbe:
             ctx.anomaly("parse-error", f"truncated SDK frame ({len(data)} of 16 bytes): {data.hex()}", port, self.name)
             return
         ctx.add(Channel.HIK_SDK, "reply", sdk_reply(data), port, self.name)
+        if data.startswith(b"HTTP/"):
+            # 8000 is also a common alternative web port (port_hints.yml): read it as a web server then.
+            await HttpProbe().probe(ctx, port)
