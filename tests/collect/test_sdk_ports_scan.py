@@ -11,6 +11,7 @@ import pytest
 from covered.collect.probes import Limits
 from covered.collect.probes.tls import unverified_context
 from covered.collect.scanner import Scanner, ScanOptions
+from covered.identify import identifier_for
 from covered.registry import Registry
 from covered.sim import Fleet, FleetSpec
 from covered.store import HostRecord
@@ -31,7 +32,8 @@ def fleet() -> Iterator[Fleet]:
 @pytest.fixture(scope="module")
 def records(registry: Registry, fleet: Fleet) -> dict[str, HostRecord]:
     limits = Limits(connect_timeout=0.5, read_timeout=1.0, request_deadline=2.0)
-    scanner = Scanner(registry.identifier, ScanOptions(rate=2000, per_host_rate=100, limits=limits, host_deadline=20))
+    options = ScanOptions(rate=2000, per_host_rate=100, limits=limits, host_deadline=20)
+    scanner = Scanner(identifier_for(registry), options)
 
     async def scan() -> dict[str, HostRecord]:
         async with httpx.AsyncClient(verify=unverified_context(), trust_env=False) as http:
