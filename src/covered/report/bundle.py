@@ -30,6 +30,7 @@ __all__ = [
     "collect",
     "device_record",
     "finding_record",
+    "lead_record",
     "observation_record",
     "render_csv",
     "render_cyclonedx",
@@ -52,6 +53,11 @@ class ReportData:
     findings: list[dict[str, Any]]
     audit: list[dict[str, Any]]
     observations: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def leads(self) -> list[dict[str, Any]]:
+        """Devices whose maker is only suspected from weak signs, for review (never counted as attributed)."""
+        return [lead_record(d) for d in self.devices if d.get("lead")]
 
 
 def collect(store: Store, scan_id: int | None = None, *, with_observations: bool = False) -> ReportData:
@@ -107,10 +113,27 @@ def device_record(d: DeviceRow, *, evidence: bool = True) -> dict[str, Any]:
         attribution = d.attribution or {}
         record["explanation"] = attribution.get("explanation")
         record["evidence"] = _evidence_text(attribution)
+        record["lead"] = attribution.get("lead")
     record["first_seen"] = d.first_seen.isoformat()
     record["last_seen"] = d.last_seen.isoformat()
     record["gone_since"] = d.gone_since.isoformat() if d.gone_since else None
     return record
+
+
+def lead_record(device: dict[str, Any]) -> dict[str, Any]:
+    """One lead for review: the device, the suspected maker, the signs behind it and what would settle it."""
+    lead = device.get("lead") or {}
+    return {
+        "key": device["key"],
+        "address": device.get("address"),
+        "mac": device.get("mac"),
+        "possibly": " or ".join(lead.get("vendor_names", [])),
+        "vendors": lead.get("vendors", []),
+        "summary": lead.get("summary"),
+        "reasons": "; ".join(lead.get("reasons", [])),
+        "settle": "; ".join(lead.get("settle", [])),
+        "last_seen": device.get("last_seen"),
+    }
 
 
 def finding_record(f: FindingRow, device_key: str) -> dict[str, Any]:
@@ -255,6 +278,13 @@ evidence pack; an OEM link is evidence for investigation, not a legal conclusion
             ],
         )
     }
+<h2>Leads for review</h2>
+<p>Makers suspected from weak signs only (a vendor's port, one generic string): not attributions and never a
+restricted claim. Each lists what would settle it.</p>{
+        _table(data.leads, ["key", "address", "mac", "possibly", "summary", "reasons", "settle", "last_seen"])
+        if data.leads
+        else "<p>none</p>"
+    }
 <h2>Findings</h2>{
         _table(
             data.findings,
@@ -285,6 +315,7 @@ def render_json(data: ReportData) -> str:
             "generated": data.generated,
             "scan_id": data.scan_id,
             "devices": data.devices,
+            "leads": data.leads,
             "findings": data.findings,
             "audit": data.audit,
         },
@@ -305,6 +336,7 @@ def render_csv(data: ReportData) -> str:
         "model",
         "firmware",
         "restricted",
+        "lead",
         "profile",
         "subject",
         "obligation",
@@ -318,7 +350,8 @@ def render_csv(data: ReportData) -> str:
         by_device.setdefault(finding["device"], []).append(finding)
     for device in data.devices:
         for finding in by_device.get(device["key"], [{}]):
-            writer.writerow({**device, **{k: v for k, v in finding.items() if k != "device"}})
+            lead = (device.get("lead") or {}).get("summary")
+            writer.writerow({**device, "lead": lead, **{k: v for k, v in finding.items() if k != "device"}})
     return buffer.getvalue()
 
 
