@@ -242,6 +242,11 @@ def udp_closed(address: str, port: int) -> bool:
     return False
 
 
+MDNS_SERVICES = (
+    b"\x12\x34\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x09_services\x07_dns-sd\x04_udp\x05local\x00\x00\x0c\x00\x01"
+)
+"""A DNS query, id 0x1234, for PTR _services._dns-sd._udp.local (RFC 6763 section 9), assembled by hand."""
+
 PROBES = {
     3702: WSD_PROBE,
     37020: SADP_PROBE,

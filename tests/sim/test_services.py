@@ -9,13 +9,14 @@ import pytest
 from cryptography import x509
 from defusedxml import ElementTree
 
+from covered.collect.snmp_ber import decode_oid, decode_v3, encode_v3_discovery
 from covered.sim import Device, Fleet
 from covered.sim.dhip import DVRIP_REALM_REQUEST
 from tests.sim import clients
 from tests.sim.conftest import one
 
 ALL_TCP = (22, 23, 80, 443, 554, 8000, 8443, 9010, 9020, 37777)
-ALL_UDP = (161, 1900, 3702, 37020, 37810)
+ALL_UDP = (161, 1900, 3702, 5353, 37020, 37810)
 SYS_DESCR, SYS_OBJECT_ID = "1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.2.0"
 
 
@@ -55,7 +56,7 @@ def check_http(device: Device) -> None:
         assert server == b"Mini web server 1.0 ZTE corp 2005."
     elif family == "generic":
         assert server in (b"GoAhead-Webs", b"Boa/0.94.14rc21", b"lighttpd/1.4.16")
-        assert re.search(rb"<title>(IP Camera|WEB SERVICE)</title>", answer.body)
+        assert re.search(rb"<title>(IP Camera|WEB SERVICE|NVR301)</title>", answer.body)
     elif family == "axis":
         assert b"<title>AXIS</title>" in answer.body
     elif family == "bosch":
@@ -159,18 +160,35 @@ def check_udp(device: Device, port: int) -> None:
             device.firmware,
         )
         assert device.persona.label not in answer[32:].decode()  # the relabel's brand is not in the DHIP reply
+    elif port == 161 and device.string("snmp") == "v3":
+        with pytest.raises(TimeoutError):  # no community configured: v1/v2c gets no answer
+            clients.udp(device.address, port, clients.snmp_get([SYS_DESCR, SYS_OBJECT_ID]), timeout=0.5)
+        report = decode_v3(clients.udp(device.address, port, encode_v3_discovery(77, 78)))
+        assert (report.msg_id, report.request_id, report.pdu_type) == (77, 78, 0xA8)
+        assert report.oids == ["1.3.6.1.6.3.15.1.1.4.0"]
+        assert int.from_bytes(report.engine_id[:4], "big") == 0x80000000 | int(device.string("enterprise"))
     elif port == 161:
         answer = clients.udp(device.address, port, clients.snmp_get([SYS_DESCR, SYS_OBJECT_ID]))
         values = clients.snmp_values(answer)
-        assert values[SYS_DESCR][0] == 0x04
+        if device.persona.family == "snmp-only":
+            assert values[SYS_DESCR][0] == 0x80  # noSuchObject: only sysObjectID and sysName are answered
+        else:
+            assert values[SYS_DESCR][0] == 0x04
         assert values[SYS_OBJECT_ID][0] == 0x06
-        object_id = clients.decode_oid(values[SYS_OBJECT_ID][1])
-        enterprise = {"hikvision": "39165", "dahua": "1004849", "huawei": "2011"}[device.persona.family]
+        object_id = decode_oid(values[SYS_OBJECT_ID][1])
+        enterprises = {"hikvision": "39165", "dahua": "1004849", "huawei": "2011", "uniview": "39747"}
+        enterprise = enterprises.get(device.persona.family) or device.string("sysobjectid").split(".")[6]
         assert object_id.startswith(f"1.3.6.1.4.1.{enterprise}")
+        with pytest.raises(TimeoutError):  # a v2c-only agent ignores the v3 discovery
+            clients.udp(device.address, port, encode_v3_discovery(1, 2), timeout=0.5)
         if device.persona.family == "huawei" and device.string("vrp"):
             assert values[SYS_DESCR][1].startswith(b"Huawei Versatile Routing Platform Software\r\nVRP (R) software")
         with pytest.raises(TimeoutError):  # wrong community: no answer at all
             clients.udp(device.address, port, clients.snmp_get([SYS_DESCR], b"private"), timeout=0.5)
+    elif port == 5353:
+        answer = clients.udp(device.address, port, clients.MDNS_SERVICES)
+        assert answer[:2] == b"\x12\x34"  # legacy unicast: the query id comes back (RFC 6762 section 6.7)
+        assert b"\x0b_axis-video\x04_tcp" in answer  # (the rest of the name is compressed)
     elif port == 1900:
         answer = clients.udp(device.address, port, clients.SSDP_SEARCH)
         assert answer.startswith(b"HTTP/1.1 200 OK\r\n")

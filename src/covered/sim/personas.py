@@ -521,16 +521,16 @@ _PERSONAS: tuple[Persona, ...] = (
         vendor="uniview",
         brand="uniview-brand",
         label="Uniview",
-        services=("tcp/80", "tcp/554", "udp/3702"),
+        services=("tcp/80", "tcp/554", "udp/3702", "udp/161"),
         lines=(
             ModelLine(
                 "ipc",
                 (
                     _m("IPC2124LR3-PF40M-D", "IPC_G6103-B0008P62D1907"),
-                    _m("IPC3613LR3-APF28K-F", "IPC_G6103-B0008P62D1907"),
+                    _m("IPC3613LR3-APF28K-F", "IPC_G6103-B0011P05D1812"),
                     _m("IPC2125LB-SF28(40)-A", "IPC_D1201-B0006P05D1808"),
                 ),
-                {"onvif_name": "Uniview", "manufacturer": "Uniview"},
+                {"onvif_name": "Uniview", "manufacturer": "Uniview", "sysobjectid": "1.3.6.1.4.1.39747.1.1"},
             ),
         ),
         oui=_UNIVIEW_OUI,
@@ -538,8 +538,12 @@ _PERSONAS: tuple[Persona, ...] = (
         sources=(
             "uniview-inventory-model-ipc (model names)",
             "device-protocols.md#5.1 (LAPI /LAPI/V1.0/System/DeviceInfo, RTSP /unicast/c1/s1/live, name/Uniview)",
+            "uniview-lapi-reply-envelope (LAPI envelope, 'Not Authorized' answer without credentials)",
+            "LAPI DeviceBasicInfo transcript: FirmwareVersion IPC_G6103-B0011P05D1812 (repository not resolved)",
+            "enterprises.yml 39747 Zhejiang Uniview Technologies Co., Ltd. (nmap enterprise_numbers.txt)",
         ),
-        notes="Uniview firmware strings are guesses.",
+        notes="Firmware strings other than IPC_G6103-B0011P05D1812 are guesses; the sysObjectID below 39747 is a guess "
+        "(only the enterprise arc is cited); the LAPI 401 status and realm are guesses.",
     ),
     Persona(
         id="axis-camera",
@@ -547,12 +551,18 @@ _PERSONAS: tuple[Persona, ...] = (
         vendor="axis",
         brand=None,
         label="AXIS",
-        services=("tcp/80", "tcp/443", "tcp/554", "udp/3702"),
+        services=("tcp/80", "tcp/443", "tcp/554", "udp/3702", "udp/5353"),
         lines=(
             ModelLine(
                 "axis",
                 (_m("P3245-LVE", "10.12.182"), _m("M3106-L Mk II", "9.80.3.8"), _m("Q6155-E", "10.12.182")),
-                {"manufacturer": "AXIS"},
+                {
+                    "manufacturer": "AXIS",
+                    "mdns_services": "_axis-video._tcp,_http._tcp",
+                    "mdns_instance": "AXIS {model} - {mac}",
+                    "mdns_txt": "macaddress={mac}",
+                    "mdns_host": "axis",
+                },
             ),
         ),
         oui=_AXIS_OUI,
@@ -561,7 +571,11 @@ _PERSONAS: tuple[Persona, ...] = (
             "rapid7/recog:xml/html_title.xml (AXIS)",
             "rapid7/recog:xml/x509_subjects.xml (CN=axis-<mac>,O=Axis Communications AB)",
             'rtsp_www_authenticate.yml not_examples (Digest realm="AXIS_<MAC>" ... stale=FALSE)',
+            "axis-mdns-service-axis-video (home-assistant-libs/netdisco: _axis-video._tcp.local., TXT macaddress)",
+            "mDNS instance 'AXIS T8705 - ... - ACCC8E9145C1' in a published mdnsd sample (repository not resolved)",
         ),
+        notes="The mDNS host label 'axis-<mac>' follows the certificate CN form; the instance label form is from one "
+        "sample.",
     ),
     Persona(
         id="hanwha-camera",
@@ -730,6 +744,157 @@ _PERSONAS: tuple[Persona, ...] = (
             "hikvision-sdk-reply-error-frame not_examples",
         ),
         notes="Negative: a web server on 8000 and a made-up line protocol on 37777; must never be claimed.",
+    ),
+    Persona(
+        id="uniview-nvr",
+        family="uniview",
+        vendor="uniview",
+        brand="uniview-brand",
+        label="Uniview",
+        services=("tcp/80", "tcp/554", "udp/3702", "udp/161"),
+        lines=(
+            ModelLine(
+                "nvr",
+                (
+                    _m("NVR301-04-P4", "NVR-B3601.37.45.230825", kind="NVR"),
+                    _m("NVR301-04S2-P4", "NVR-B3601.37.45.230825", kind="NVR"),
+                    _m("NVR302-16S2", "NVR-B3601.37.45.230825", kind="NVR"),
+                ),
+                {"onvif_name": "Uniview", "manufacturer": "Uniview", "sysobjectid": "1.3.6.1.4.1.39747.2.1"},
+            ),
+        ),
+        oui=_UNIVIEW_OUI,
+        weight=1.0,
+        sources=(
+            "uniview-http-title-nvr-model (0x727/FingerprintHub web-fingerprint/uniview/nvr301-04s2-p4.yaml: "
+            'title="nvr301-04-p4")',
+            "projectdiscovery nuclei CVE-2024-3850 via 0x727/FingerprintHub (product NVR301-04S2-P4)",
+            "uniview-lapi-reply-envelope (LAPI envelope; DeviceModel NVR302-16S2, FirmwareVersion "
+            "NVR-B3601.37.45.230825 in a published LAPI parser test, repository not resolved)",
+            "enterprises.yml 39747 Zhejiang Uniview Technologies Co., Ltd.",
+            "device-protocols.md#5.1",
+        ),
+        notes="The sysObjectID below 39747 is a guess (only the enterprise arc is cited); the LAPI 401 status and "
+        "the Digest realm are guesses.",
+    ),
+    Persona(
+        id="uniview-title-lookalike",
+        family="generic",
+        vendor=None,
+        brand=None,
+        label="NVR",
+        services=("tcp/80",),
+        lines=(
+            ModelLine(
+                "lookalike", (_m("NVR", "1.4.16", kind="NVR"),), {"server": "lighttpd/1.4.16", "title": "NVR301"}
+            ),
+        ),
+        oui=(),
+        weight=0.5,
+        sources=("rapid7/recog:xml/http_servers.xml (lighttpd/1.4.16)", "uniview-http-title-nvr-model not_examples"),
+        notes="Negative: a title that resembles a Uniview NVR model but is none, no LAPI; must stay unattributed.",
+    ),
+    Persona(
+        id="hytera-snmp-only",
+        family="snmp-only",
+        vendor="hytera",
+        brand="hytera-brand",
+        label="Hytera",
+        services=("udp/161",),
+        lines=(
+            ModelLine(
+                "repeater",
+                (_m("RD985", "A8.05.07.001", kind="Repeater"),),
+                {"sysobjectid": "1.3.6.1.4.1.40297.1.2.1.1", "sysname": "RD985"},
+            ),
+        ),
+        oui=("64:69:BC", "9C:06:6E"),
+        weight=0.5,
+        sources=(
+            "enterprises.yml 40297 Hytera Communications Co.,Ltd. (nmap/nmap:nselib/data/enterprise_numbers.txt)",
+            "device-protocols.md#5.4 (Hytera repeaters; OUIs 64:69:BC, 9C:06:6E)",
+        ),
+        notes="Only the enterprise arc is cited: the OID below 40297, the model and the firmware are guesses.",
+    ),
+    Persona(
+        id="zte-snmp-only",
+        family="snmp-only",
+        vendor="zte",
+        brand="zte-brand",
+        label="ZTE",
+        services=("udp/161",),
+        lines=(
+            ModelLine(
+                "olt",
+                (_m("ZXA10 C320", "V2.1.0", kind="OLT"),),
+                {"sysobjectid": "1.3.6.1.4.1.3902.1082.1001.320", "sysname": "ZXA10"},
+            ),
+        ),
+        oui=_ZTE_OUI,
+        weight=0.5,
+        sources=("enterprises.yml 3902 Zhongxing Telecom Co.,ltd. (abbr. ZTE)",),
+        notes="Only the enterprise arc is cited: the OID below 3902, the model and the sysName are guesses.",
+    ),
+    Persona(
+        id="axis-snmp-only",
+        family="snmp-only",
+        vendor="axis",
+        brand=None,
+        label="AXIS",
+        services=("udp/161",),
+        lines=(
+            ModelLine(
+                "axis",
+                (_m("P3245-LVE", "10.12.182"),),
+                {"sysobjectid": "1.3.6.1.4.1.368.4", "sysname": "axis-camera"},
+            ),
+        ),
+        oui=_AXIS_OUI,
+        weight=0.5,
+        sources=("enterprises.yml 368 Axis Communications AB",),
+        notes="Negative: a non-restricted maker under its own enterprise number; the OID suffix is a guess.",
+    ),
+    Persona(
+        id="huawei-snmpv3-only",
+        family="snmp-only",
+        vendor="huawei",
+        brand="huawei-brand",
+        label="HUAWEI",
+        services=("udp/161",),
+        lines=(
+            ModelLine(
+                "switch",
+                (_m("S5720-28X-SI-AC", "V200R011C10", kind="Switch"),),
+                {"snmp": "v3", "enterprise": "2011", "engine": "mac"},
+            ),
+        ),
+        oui=_HUAWEI_OUI,
+        weight=0.5,
+        sources=(
+            "enterprises.yml 2011 HUAWEI Technology Co.,Ltd",
+            "RFC 3411 section 5 (SnmpEngineID: enterprise number with the high bit set, format 3 = MAC)",
+            "RFC 3414 section 4 (discovery answered by a Report carrying msgAuthoritativeEngineID)",
+        ),
+        notes="Answers nothing to v1/v2c (no community configured) and only the v3 discovery; that Huawei agents "
+        "build the engine ID from enterprise 2011 and the MAC follows RFC 3411 and is not verified from a source.",
+    ),
+    Persona(
+        id="netsnmp-snmpv3-only",
+        family="snmp-only",
+        vendor=None,
+        brand=None,
+        label="Linux",
+        services=("udp/161",),
+        lines=(
+            ModelLine("net-snmp", (_m("Linux", "5.9"),), {"snmp": "v3", "enterprise": "8072", "engine": "netsnmp"}),
+        ),
+        oui=(),
+        weight=0.5,
+        sources=(
+            "enterprises.yml 8072 net-snmp",
+            "RFC 3411 section 5 (format 128 and above: enterprise-specific; net-snmp's random engine ID)",
+        ),
+        notes="Negative: a v3-only agent whose engine ID names net-snmp, i.e. no maker; must stay unattributed.",
     ),
 )
 

@@ -220,6 +220,9 @@ def _serial(rng: random.Random, persona: Persona, model: Model, build: str) -> s
         return _chars(rng, _ALPHANUM, 7) + _pick(rng, ("PAG", "PAJ", "ZAG")) + _chars(rng, _HEX, 5)
     if family in ("huawei", "zte"):
         return "21" + _chars(rng, "0123456789ABCDEF", 18)
+    if family == "uniview":
+        # 210235XAX93239000081, 210235C3XT3204000391 (Uniview serials in published LAPI answers)
+        return "210235" + _chars(rng, _ALPHANUM, 14)
     if family == "axis":
         return ""  # Axis uses the MAC as serial; filled by the caller.
     return _chars(rng, _ALPHANUM, 12)

@@ -5,16 +5,19 @@ A bounded BER decoder (definite lengths up to two bytes, at most 32 variable bin
 no answer at all, like a real agent. MIB values per persona: Hikvision sysObjectID under enterprise 39165 and
 .39165.1.1.0/.1.3.0 model and firmware (librenms hikvision-cam.snmprec); Dahua sysDescr DH-<model> and
 sysObjectID .1004849.3.2.10 (librenms dahua-nvr.snmprec); Huawei VRP sysDescr (rapid7/recog) under 2011.
+SNMP-only personas answer sysObjectID and sysName only; a device whose line says ``snmp: v3`` ignores v1/v2c
+and answers SNMPv3 engine-ID discovery (RFC 3414 section 4) with a Report naming its engine ID (RFC 3411
+section 5: enterprise number with the high bit set, then format 3 and the MAC, or net-snmp's format 128).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from covered.collect.snmp_ber import BerError, decode_oid, encode_oid, integer, tlv
+from covered.collect.snmp_ber import BerError, decode_oid, decode_v3, encode_oid, encode_v3_report, integer, tlv
 from covered.sim.plan import Device
 
-__all__ = ["BerError", "answer", "decode_oid", "encode_oid", "mib_for", "parse_request"]
+__all__ = ["BerError", "answer", "decode_oid", "encode_oid", "engine_id", "mib_for", "parse_request", "respond"]
 
 MAX_DATAGRAM = 1472
 MAX_BINDINGS = 32
@@ -108,6 +111,11 @@ def mib_for(device: Device, sys_descr: bytes | None = None) -> dict[str, tuple[s
     """The device's MIB: OID -> (type, encoded value) with type 'string' or 'oid'."""
     family, model = device.persona.family, device.model.name
     mib: dict[str, tuple[str, bytes]] = {}
+    if family == "snmp-only":
+        # Only what the blind-test devices said: sysObjectID under the maker's arc and a sysName, no sysDescr.
+        mib[SYS_OBJECT_ID] = ("oid", encode_oid(device.string("sysobjectid", "1.3.6.1.4.1.8072.3.2.10")))
+        mib[SYS_NAME] = ("string", device.string("sysname", model).encode())
+        return mib
     if family == "hikvision":
         descr, object_id = model, "1.3.6.1.4.1.39165.1.1"
         mib["1.3.6.1.4.1.39165.1.1.0"] = ("string", model.encode())
@@ -125,7 +133,7 @@ def mib_for(device: Device, sys_descr: bytes | None = None) -> dict[str, tuple[s
         else:
             descr = f"Huawei {model}"
     else:
-        descr, object_id = model, "1.3.6.1.4.1.8072.3.2.10"
+        descr, object_id = model, device.string("sysobjectid", "1.3.6.1.4.1.8072.3.2.10")
     mib[SYS_DESCR] = ("string", sys_descr if sys_descr is not None else descr.encode())
     mib[SYS_OBJECT_ID] = ("oid", encode_oid(object_id))
     mib[SYS_NAME] = ("string", model.encode())
@@ -167,3 +175,35 @@ def answer(data: bytes, mib: dict[str, tuple[str, bytes]]) -> bytes | None:
     pdu = integer(request.request_id) + integer(error_status) + integer(error_index) + tlv(0x30, bindings)
     message = integer(request.version) + tlv(0x04, request.community) + tlv(_RESPONSE, pdu)
     return tlv(0x30, message)
+
+
+def engine_id(device: Device) -> bytes:
+    """The device's SnmpEngineID (RFC 3411 section 5): its maker's enterprise number with the high bit set."""
+    enterprise = int(device.string("enterprise", "8072"))
+    head = (0x80000000 | enterprise).to_bytes(4, "big")
+    if device.string("engine") == "netsnmp":
+        return head + b"\x80" + bytes.fromhex(device.secret[:16])  # net-snmp: format 128, 8 random octets
+    return head + b"\x03" + bytes.fromhex(device.mac.replace(":", ""))  # format 3: the MAC address
+
+
+def _v3_report(device: Device, data: bytes) -> bytes | None:
+    try:
+        request = decode_v3(data)
+    except BerError:
+        return None
+    # Only the discovery form gets a Report: unknown (empty) engine ID, reportable flag, GetRequest PDU.
+    if request.engine_id or not request.flags & 0x04 or request.pdu_type != _GET:
+        return None
+    return encode_v3_report(request.msg_id, request.request_id, engine_id(device), 1, 86_400)
+
+
+def respond(device: Device, data: bytes, sys_descr: bytes | None = None) -> bytes | None:
+    """The datagram the device's agent sends back: v1/v2c GetResponse, v3 discovery Report, or nothing."""
+    if len(data) > MAX_DATAGRAM:
+        return None
+    mode = device.string("snmp", "v2c")
+    if data[2:5] == b"\x02\x01\x03" or data[3:6] == b"\x02\x01\x03":  # version 3, short or long length form
+        return _v3_report(device, data) if mode in ("v3", "v2c+v3") else None
+    if mode == "v3":
+        return None
+    return answer(data, mib_for(device, sys_descr))

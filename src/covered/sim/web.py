@@ -17,7 +17,7 @@ import hashlib
 import html
 import json
 
-from covered.sim import huawei_ipc, isapi
+from covered.sim import huawei_ipc, isapi, uniview
 from covered.sim.auth import check_authorization
 from covered.sim.context import Context
 from covered.sim.hostile import banner_bytes
@@ -246,37 +246,6 @@ def _zte(device: Device, request: Request, ctx: Context) -> Response:
     return Response(200, [*server, _HTML], _page(device, device.model.name, body))
 
 
-def _uniview(device: Device, request: Request, ctx: Context) -> Response:
-    if request.path.startswith("/LAPI/"):
-        realm = device.serial
-        if not check_authorization(request.header("authorization"), request.method, realm, ctx.username, ctx.password):
-            now = dt.datetime.now(dt.UTC)
-            challenge = f'Digest realm="{realm}", qop="auth", nonce="{_nonce(device, now)}"'.encode()
-            return Response(401, [("WWW-Authenticate", challenge)])
-        if request.path == "/LAPI/V1.0/System/DeviceInfo":
-            data = {
-                "Response": {
-                    "ResponseURL": "/LAPI/V1.0/System/DeviceInfo",
-                    "CreatedID": -1,
-                    "ResponseCode": 0,
-                    "SubResponseCode": 0,
-                    "ResponseString": "Succeed",
-                    "StatusCode": 0,
-                    "StatusString": "Succeed",
-                    "Data": {
-                        "DeviceModel": device.model.name,
-                        "SerialNumber": device.serial,
-                        "FirmwareVersion": device.firmware,
-                        "Manufacturer": "Uniview",
-                        "MAC": device.mac.lower(),
-                    },
-                }
-            }
-            return Response(200, [("Content-Type", b"application/json")], json.dumps(data).encode())
-        return Response(404)
-    return Response(200, [_HTML], _page(device, "", '<div id="login"></div>'))
-
-
 def _axis(device: Device, request: Request, ctx: Context) -> Response:
     body = '<meta http-equiv="refresh" content="0; URL=/camera/index.html">'
     return Response(200, [_HTML], _page(device, "AXIS", body))
@@ -315,7 +284,7 @@ _FAMILY = {
     "dahua": _dahua,
     "huawei": _huawei,
     "zte": _zte,
-    "uniview": _uniview,
+    "uniview": uniview.route,
     "axis": _axis,
     "hanwha": _hanwha,
     "bosch": _bosch,

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import cast
 
-from covered.sim import dhip, dvrip, hik_sdk, onvif, rtsp, sadp, snmp, ssdp
+from covered.sim import dhip, dvrip, hik_sdk, mdns, onvif, rtsp, sadp, snmp, ssdp
 from covered.sim.banners import BUSYBOX_IAC, ssh_banner, telnet_banner
 from covered.sim.context import Context
 from covered.sim.hostile import banner_bytes
@@ -300,9 +300,11 @@ class Runtime:
                 return None
             return dhip.notify_dev_info(device)
         if port == 161:
-            return snmp.answer(data, snmp.mib_for(device, self._sys_descr(device)))
+            return snmp.respond(device, data, self._sys_descr(device))
         if port == 1900:
             return ssdp.msearch_reply(device, data, oversize=oversize)
+        if port == 5353:
+            return mdns.answer(device, data)
         return None
 
     @staticmethod

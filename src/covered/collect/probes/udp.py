@@ -1,4 +1,4 @@
-"""UDP discovery probes answered by unicast: ONVIF WS-Discovery, Hikvision SADP, Dahua DHIP and SNMP v2c."""
+"""UDP discovery probes answered by unicast: ONVIF WS-Discovery, Hikvision SADP, Dahua DHIP, SNMP v2c and v3."""
 
 from __future__ import annotations
 
@@ -12,7 +12,16 @@ from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
 from covered.collect.probes.base import ProbeContext, decode_text
-from covered.collect.snmp_ber import SYS_DESCR, SYS_OBJECT_ID, BerError, decode_response, encode_get
+from covered.collect.snmp_ber import (
+    SYS_DESCR,
+    SYS_NAME,
+    SYS_OBJECT_ID,
+    BerError,
+    decode_response,
+    decode_v3,
+    encode_get,
+    encode_v3_discovery,
+)
 from covered.model import Channel
 
 __all__ = [
@@ -169,21 +178,29 @@ class DhipProbe:
         ctx.add(Channel.DHIP, "reply", text, port, self.name)
 
 
+_REPORT = 0xA8
+
+
 class SnmpProbe:
-    """SNMP v2c GetRequest for sysDescr and sysObjectID with the user's community (default 'public')."""
+    """SNMP v2c GET of sysDescr, sysObjectID and sysName; SNMPv3 engine-ID discovery when v2c stays silent."""
+
+    # The community is the user's (default 'public'). Discovery (RFC 3414 section 4) needs no user or key: an
+    # agent answers an unknown engine ID with a Report carrying its own msgAuthoritativeEngineID.
 
     name = "snmp"
     channel = Channel.SNMP
     transport = "udp"
     ports = (161,)
-    packets = 1
+    packets = 2
     needs_credentials = False
 
     async def probe(self, ctx: ProbeContext, port: int) -> None:
-        """Record sysDescr and sysObjectID."""
+        """Record sysDescr, sysObjectID and sysName, or else the engine ID a v3 agent reports."""
         request_id = secrets.randbelow(2**31 - 1)
-        data = await exchange(ctx, port, encode_get(ctx.community, request_id, [SYS_DESCR, SYS_OBJECT_ID]))
+        oids = [SYS_DESCR, SYS_OBJECT_ID, SYS_NAME]
+        data = await exchange(ctx, port, encode_get(ctx.community, request_id, oids))
         if data is None:
+            await self._discover_engine(ctx, port)
             return
         try:
             response = decode_response(data)
@@ -197,3 +214,24 @@ class SnmpProbe:
             ctx.add(Channel.SNMP, "sysdescr", response.values[SYS_DESCR][:1024], port, self.name)
         if response.values.get(SYS_OBJECT_ID):
             ctx.add(Channel.SNMP, "sysobjectid", response.values[SYS_OBJECT_ID], port, self.name)
+        if response.values.get(SYS_NAME):
+            ctx.add(Channel.SNMP, "sysname", response.values[SYS_NAME][:255], port, self.name)
+
+    async def _discover_engine(self, ctx: ProbeContext, port: int) -> None:
+        """Send the unauthenticated discovery GetRequest and record msgAuthoritativeEngineID from the Report."""
+        msg_id, request_id = secrets.randbelow(2**31 - 1), secrets.randbelow(2**31 - 1)
+        data = await exchange(ctx, port, encode_v3_discovery(msg_id, request_id))
+        if data is None:
+            return
+        try:
+            report = decode_v3(data)
+        except BerError as exc:
+            ctx.anomaly("parse-error", f"malformed SNMPv3: {exc}", port, self.name)
+            return
+        if report.msg_id != msg_id or report.pdu_type != _REPORT:
+            ctx.anomaly("parse-error", "SNMPv3 answer is not the Report to this discovery", port, self.name)
+            return
+        if not 5 <= len(report.engine_id) <= 32:
+            ctx.anomaly("parse-error", f"engine ID of {len(report.engine_id)} octets", port, self.name)
+            return
+        ctx.add(Channel.SNMP, "engine-id", report.engine_id.hex(), port, self.name)
