@@ -6,6 +6,7 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ def fleet() -> Iterator[Fleet]:
         running.stop_blocking()
 
 
-def _scan(fleet: Fleet, tmp_path: Path, *extra: str) -> tuple[list[dict[str, object]], str, int]:
+def _scan(fleet: Fleet, tmp_path: Path, *extra: str) -> tuple[list[dict[str, Any]], str, int]:
     first, second = (d.address for d in fleet.devices)
     result = run(
         "scan",
@@ -70,6 +71,12 @@ def test_scan_without_the_table_lists_the_37777_lead(fleet: Fleet, tmp_path: Pat
     assert row["lead"]["summary"] == "possibly Dahua (TCP 37777 open, nothing else answered)"
     assert row["restricted"] == "unknown"
     assert code == 0  # a lead is never a restricted claim
+    listed = run("devices", "--leads", "--json", "--db", str(tmp_path / "scan.db"))
+    (lead,) = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert (lead["address"], lead["possibly"], lead["vendors"]) == (silent.address, "Dahua", ["dahua"])
+    assert "site visit" in lead["settle"]
+    table = run("devices", "--leads", "--db", str(tmp_path / "scan.db"))
+    assert "1 leads for review" in table.stdout
     (tmp_path / "table").mkdir()
     _, stderr, _ = _scan(fleet, tmp_path / "table", "--output", str(tmp_path / "out.txt"))
     assert "1 leads for review" in stderr

@@ -21,13 +21,21 @@ __all__ = ["audit", "devices", "diff", "findings", "remediate"]
 def devices(
     db: DbOpt = None,
     as_json: JsonOpt = False,
+    leads: Annotated[
+        bool,
+        typer.Option("--leads", help="Only the leads for review: suspected maker, the signs, what would settle it."),
+    ] = False,
 ) -> None:
     """Tracked devices with first seen, last seen and gone-since (merged across scans by MAC, serial, address)."""
     from covered.report.bundle import collect
     from covered.report.registry_views import json_lines
     from covered.store import open_store
 
-    records = collect(open_store(db)).devices
+    data = collect(open_store(db))
+    if leads:
+        _print_leads(data.leads, as_json)
+        return
+    records = data.devices
     if as_json:
         emit(json_lines(records), None)
         return
@@ -41,6 +49,21 @@ def devices(
                 for k in ("id", "key", "address", "vendor", "model", "restricted", "last_seen", "gone_since")
             )
         )
+    out.print(table)
+
+
+def _print_leads(records: list[dict[str, object]], as_json: bool) -> None:
+    from covered.report.registry_views import json_lines
+
+    if as_json:
+        emit(json_lines(records), None)
+        return
+    table = Table(title=f"{len(records)} leads for review: weak signs only, not attributions")
+    columns = ("key", "address", "possibly", "summary", "settle")
+    for name in columns:
+        table.add_column(name, overflow="fold")
+    for r in records:
+        table.add_row(*(escape(str(r[k]) if r[k] is not None else "") for k in columns))
     out.print(table)
 
 
