@@ -11,19 +11,12 @@ from typing import TYPE_CHECKING
 from covered.identify.attribute import Identifier
 from covered.identify.enterprises import EnterpriseDatabase
 from covered.identify.oui import OuiDatabase
-from covered.identify.signatures import FieldMatcher, SignatureSet
+from covered.identify.signatures import SignatureSet, compile_signatures
 
 if TYPE_CHECKING:
     from covered.registry import Registry
-    from covered.registry.signatures import SignatureRecords
 
-__all__ = ["compile_signatures", "identifier_for", "signatures_for"]
-
-
-def compile_signatures(records: SignatureRecords) -> SignatureSet:
-    """One compiled matcher per channel/field over the loaded signature records."""
-    fields = {key: FieldMatcher(signatures) for key, signatures in records.by_field.items()}
-    return SignatureSet(by_id=records.by_id, locations=records.locations, fields=fields)
+__all__ = ["identifier_for", "signatures_for"]
 
 
 def signatures_for(registry: Registry) -> SignatureSet:

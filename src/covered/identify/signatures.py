@@ -11,18 +11,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import re2
 
+from covered.errors import Problem
 from covered.model import Signature, SignatureClaim
-from covered.registry.check import Problem
-from covered.registry.loader import Located, load_records
+from covered.registry.signatures import SignatureRecords, load_signature_records
 
-__all__ = ["FieldMatcher", "Match", "SignatureSet", "load_signatures", "signature_problems"]
+__all__ = ["FieldMatcher", "Match", "SignatureSet", "compile_signatures", "load_signatures", "signature_problems"]
 
 _FLAGS = {"i": re.IGNORECASE, "s": re.DOTALL, "m": re.MULTILINE}
 _CACHE_LIMIT = 200_000
@@ -200,37 +200,15 @@ class SignatureSet:
         return len(self.by_id)
 
 
-def _file_name(signature: Signature) -> str:
-    return f"{signature.channel.value}_{signature.field.replace('-', '_')}.yml"
+def compile_signatures(records: SignatureRecords) -> SignatureSet:
+    """One compiled matcher per channel/field over loaded signature records."""
+    fields = {key: FieldMatcher(signatures) for key, signatures in records.by_field.items()}
+    return SignatureSet(by_id=records.by_id, locations=records.locations, fields=fields)
 
 
 def load_signatures(folder: Path) -> SignatureSet:
-    """Load every ``<channel>_<field>.yml`` under the folder and its sub-folders; ids are unique across files."""
-    from covered.errors import DataError
-
-    by_id: dict[str, Signature] = {}
-    locations: dict[str, tuple[Path, int]] = {}
-    grouped: dict[tuple[str, str], list[Signature]] = defaultdict(list)
-    located: Iterable[Located[Signature]]
-    # Curated files sit in the folder itself; each imported corpus writes its own sub-folder.
-    for path in sorted(folder.rglob("*.yml")) if folder.is_dir() else []:
-        located = load_records(path, Signature)
-        for item in located:
-            signature = item.record
-            if signature.id in by_id:
-                first = locations[signature.id]
-                raise DataError(
-                    path, item.line, f"duplicate signature id {signature.id!r} (first at {first[0].name}:{first[1]})"
-                )
-            if path.name != _file_name(signature):
-                raise DataError(
-                    path, item.line, f"{signature.channel.value}/{signature.field} belongs in {_file_name(signature)}"
-                )
-            by_id[signature.id] = signature
-            locations[signature.id] = (item.path, item.line)
-            grouped[(signature.channel.value, signature.field)].append(signature)
-    fields = {key: FieldMatcher(signatures) for key, signatures in grouped.items()}
-    return SignatureSet(by_id=by_id, locations=locations, fields=fields)
+    """Load (and check) every ``<channel>_<field>.yml`` under the folder and its sub-folders, then compile them."""
+    return compile_signatures(load_signature_records(folder))
 
 
 def signature_problems(signatures: SignatureSet, known_vendors: set[str], known_brands: set[str]) -> Iterator[Problem]:
