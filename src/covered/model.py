@@ -703,7 +703,7 @@ class Signature(Strict):
 
 FIELDS: dict[Channel, frozenset[str]] = {
     Channel.MAC: frozenset({"address"}),
-    Channel.HTTP: frozenset({"server", "www-authenticate", "title", "body", "location", "path"}),
+    Channel.HTTP: frozenset({"server", "www-authenticate", "title", "body", "location", "path", "header", "cookie"}),
     Channel.FAVICON: frozenset({"md5", "mmh3", "bytes"}),
     Channel.TLS: frozenset({"subject", "issuer", "pem"}),
     Channel.ONVIF: frozenset({"scopes", "xaddrs", "manufacturer", "model", "firmware", "serial"}),

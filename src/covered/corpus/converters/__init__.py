@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from covered.corpus.candidate import Candidate
+from covered.corpus.converters import nmap, recog
 from covered.corpus.lock import CorpusSpec
 from covered.corpus.tree import GitTree
 from covered.corpus.vendors import VendorNames
@@ -20,5 +21,8 @@ __all__ = ["CONVERTERS", "Converter"]
 Converter = Callable[[GitTree, CorpusSpec, VendorNames], Iterable[Candidate]]
 """Reads one corpus at its commit and proposes signatures."""
 
-CONVERTERS: dict[str, Converter] = {}
+CONVERTERS: dict[str, Converter] = {
+    "recog": recog.convert,
+    "nmap": nmap.convert,
+}
 """Converter id (``corpora.yml``'s ``converter``) to its function."""
