@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from covered.corpus.candidate import Candidate
-from covered.corpus.converters import nmap, recog
+from covered.corpus.converters import ehole, fingerprinthub, nmap, recog
 from covered.corpus.lock import CorpusSpec
 from covered.corpus.tree import GitTree
 from covered.corpus.vendors import VendorNames
@@ -24,5 +24,7 @@ Converter = Callable[[GitTree, CorpusSpec, VendorNames], Iterable[Candidate]]
 CONVERTERS: dict[str, Converter] = {
     "recog": recog.convert,
     "nmap": nmap.convert,
+    "ehole": ehole.convert,
+    "fingerprinthub": fingerprinthub.convert,
 }
 """Converter id (``corpora.yml``'s ``converter``) to its function."""
