@@ -43,3 +43,32 @@ async def serve(handler: Handler) -> AsyncIterator[int]:
         server.close()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(server.wait_closed(), 2)
+
+
+class UdpAgent(asyncio.DatagramProtocol):
+    """Answers each datagram with up to four replies; keeps what it received."""
+
+    def __init__(self, reply: Callable[[bytes], list[bytes]]) -> None:
+        self.reply = reply
+        self.transport: asyncio.DatagramTransport | None = None
+        self.received: list[bytes] = []
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def datagram_received(self, data: bytes, addr: tuple[str | int, ...]) -> None:
+        self.received.append(data)
+        if self.transport is not None:
+            for answer in self.reply(data)[:4]:
+                self.transport.sendto(answer, addr)
+
+
+@contextlib.asynccontextmanager
+async def udp_agent(reply: Callable[[bytes], list[bytes]]) -> AsyncIterator[tuple[int, UdpAgent]]:
+    """A UDP server on 127.0.0.1 answering each datagram with `reply(datagram)`; always closed."""
+    loop = asyncio.get_running_loop()
+    transport, protocol = await loop.create_datagram_endpoint(lambda: UdpAgent(reply), local_addr=("127.0.0.1", 0))
+    try:
+        yield transport.get_extra_info("sockname")[1], protocol
+    finally:
+        transport.close()

@@ -4,9 +4,8 @@ and hostile UDP servers on loopback."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -24,7 +23,7 @@ from covered.identify import identifier_for
 from covered.model import Channel, Observation
 from covered.registry import Registry
 from covered.sim import Fleet, FleetSpec
-from tests.collect.probe_helpers import FAST, context
+from tests.collect.probe_helpers import FAST, context, udp_agent
 
 PERSONAS = ("uniview-camera", "hytera-snmp-only", "huawei-snmpv3-only", "netsnmp-snmpv3-only", "axis-snmp-only")
 NMAP_SNMPV3_PROBE = (
@@ -94,33 +93,6 @@ def test_scanning_snmp_only_personas_attributes_the_maker(registry: Registry, fl
 # --- hostile agents ----------------------------------------------------------------------------------------
 
 
-class _Agent(asyncio.DatagramProtocol):
-    def __init__(self, reply: Callable[[bytes], list[bytes]]) -> None:
-        self.reply = reply
-        self.transport: asyncio.DatagramTransport | None = None
-        self.received: list[bytes] = []
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]
-
-    def datagram_received(self, data: bytes, addr: tuple[str | int, ...]) -> None:
-        self.received.append(data)
-        if self.transport is not None:
-            for answer in self.reply(data)[:4]:
-                self.transport.sendto(answer, addr)
-
-
-@contextlib.asynccontextmanager
-async def agent(reply: Callable[[bytes], list[bytes]]) -> AsyncIterator[tuple[int, _Agent]]:
-    """A UDP server on 127.0.0.1 answering each datagram with `reply(datagram)`; always closed."""
-    loop = asyncio.get_running_loop()
-    transport, protocol = await loop.create_datagram_endpoint(lambda: _Agent(reply), local_addr=("127.0.0.1", 0))
-    try:
-        yield transport.get_extra_info("sockname")[1], protocol
-    finally:
-        transport.close()
-
-
 def _v3_only(answer: Callable[[bytes], bytes]) -> Callable[[bytes], list[bytes]]:
     def reply(data: bytes) -> list[bytes]:
         return [answer(data)] if data[2:5] == b"\x02\x01\x03" else []
@@ -149,7 +121,7 @@ def _report_for(data: bytes, engine: bytes = bytes.fromhex("80009d69030001020304
 )
 def test_hostile_answers_become_anomalies(reply: Callable[[bytes], list[bytes]], expected: list[str]) -> None:
     async def go() -> list[Observation]:
-        async with agent(reply) as (port, _), context("127.0.0.1") as ctx:
+        async with udp_agent(reply) as (port, _), context("127.0.0.1") as ctx:
             await SnmpProbe().probe(ctx, port)
             return ctx.observations
 
@@ -168,7 +140,7 @@ def test_a_v2c_answer_for_another_request_is_refused() -> None:
         return [tlv(0x30, integer(1) + tlv(0x04, b"public") + pdu)]
 
     async def go() -> list[Observation]:
-        async with agent(reply) as (port, _), context("127.0.0.1") as ctx:
+        async with udp_agent(reply) as (port, _), context("127.0.0.1") as ctx:
             await SnmpProbe().probe(ctx, port)
             return ctx.observations
 
@@ -177,7 +149,7 @@ def test_a_v2c_answer_for_another_request_is_refused() -> None:
 
 def test_a_silent_agent_costs_two_bounded_waits() -> None:
     async def go() -> tuple[list[Observation], list[bytes], float]:
-        async with agent(lambda data: []) as (port, server), context("127.0.0.1") as ctx:
+        async with udp_agent(lambda data: []) as (port, server), context("127.0.0.1") as ctx:
             began = time.monotonic()
             await SnmpProbe().probe(ctx, port)
             return ctx.observations, server.received, time.monotonic() - began

@@ -24,8 +24,8 @@ __all__ = [
 
 DEFAULT_TCP_PORTS = (80, 443, 554, 8000, 8080, 8443, 37777, 9010, 9020, 23, 22)
 """Camera and telecom TCP ports probed by default."""
-DEFAULT_UDP_PORTS = (3702, 37020, 37810, 161, 1900)
-"""ONVIF WS-Discovery, Hikvision SADP, Dahua DHIP, SNMP and SSDP."""
+DEFAULT_UDP_PORTS = (3702, 37020, 37810, 161, 1900, 5353)
+"""ONVIF WS-Discovery, Hikvision SADP, Dahua DHIP, SNMP, SSDP and mDNS (unicast queries)."""
 MAX_TARGETS = 1_048_576
 """Largest number of addresses one scan accepts (a /12); larger ranges are refused."""
 

@@ -6,7 +6,10 @@ from covered.collect.probes.credentialed import DahuaCgiProbe, IsapiProbe, Onvif
 from covered.collect.probes.dvrip import DvripProbe
 from covered.collect.probes.hik_sdk import HikSdkProbe
 from covered.collect.probes.http import HttpProbe
+from covered.collect.probes.lapi import LapiProbe
+from covered.collect.probes.mdns import MdnsProbe
 from covered.collect.probes.onvif import OnvifProbe
+from covered.collect.probes.paths import PathProbe
 from covered.collect.probes.rtsp import RtspProbe
 from covered.collect.probes.ssdp import SsdpProbe
 from covered.collect.probes.tls import TlsProbe
@@ -16,6 +19,8 @@ __all__ = ["CREDENTIALED_PROBES", "PROBES", "Credentials", "Limits", "Probe", "P
 
 PROBES: tuple[Probe, ...] = (
     HttpProbe(),
+    PathProbe(),
+    LapiProbe(),
     TlsProbe(),
     RtspProbe(),
     BannerProbe(),
@@ -27,6 +32,7 @@ PROBES: tuple[Probe, ...] = (
     DhipProbe(),
     SnmpProbe(),
     SsdpProbe(),
+    MdnsProbe(),
 )
 """Probes run against every open port they apply to, without credentials."""
 
