@@ -351,6 +351,10 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
             choices_cache[:] = [(now, queries.device_choices(store))]
         return choices_cache[0][1]
 
+    @app.get("/leads", response_class=HTMLResponse, include_in_schema=False)
+    async def leads_page(request: Request, current: Viewer) -> Response:
+        return page(request, "leads.html", queries.lead_list(store))
+
     @app.get("/devices/{device_id}", response_class=HTMLResponse, include_in_schema=False)
     async def device_page(request: Request, current: Viewer, device_id: int) -> Response:
         return page(request, "device.html", {"d": queries.device_detail(store, device_id), "statuses": _STATUSES})
@@ -469,6 +473,11 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
     async def api_devices(current: Viewer, f: Annotated[DeviceQuery, Query()], page_no: PageNo = 1) -> dict[str, Any]:
         """Tracked devices, filtered, sorted and paged (50 a page), as on the devices page."""
         return _page_json(queries.device_page(store, f.to_filter(), page_no))
+
+    @app.get("/api/leads", tags=["estate"])
+    async def api_leads(current: Viewer) -> dict[str, Any]:
+        """Leads for review: devices whose maker is only suspected from weak signs (never a restricted claim)."""
+        return queries.lead_list(store)
 
     @app.get("/api/devices/{device_id}", tags=["estate"])
     async def api_device(current: Viewer, device_id: int) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, defer
 
 from covered.errors import UsageError
-from covered.report.bundle import audit_record, device_record, finding_record, observation_record
+from covered.report.bundle import audit_record, device_record, finding_record, lead_record, observation_record
 from covered.store import Store
 from covered.store.schema import (
     AuditRow,
@@ -35,6 +35,7 @@ __all__ = [
     "device_detail",
     "device_page",
     "finding_page",
+    "lead_list",
     "overview",
     "scan_list",
 ]
@@ -148,6 +149,29 @@ def device_page(store: Store, f: DeviceFilter, page: int = 1, *, evidence: bool 
         )
     records = [device_record(d, evidence=evidence) | {"open_findings": open_counts.get(d.id, 0)} for d in devices]
     return Page(records, total, page, pages)
+
+
+MAX_LEADS = 1000
+"""Most leads one page or API answer lists (the oldest devices first)."""
+
+
+def lead_list(store: Store, limit: int = MAX_LEADS) -> dict[str, Any]:
+    """Devices whose maker is only suspected (a lead for review), with the signs and what would settle it.
+
+    Leads exist only where no vendor is established, so only those devices' attributions are read.
+    """
+    leads: list[dict[str, Any]] = []
+    truncated = False
+    with store.session() as session:
+        query = select(DeviceRow).where(DeviceRow.vendor.is_(None)).order_by(DeviceRow.id)
+        for device in session.scalars(query.execution_options(yield_per=500)):
+            if not (device.attribution or {}).get("lead"):
+                continue
+            if len(leads) == limit:
+                truncated = True
+                break
+            leads.append(lead_record(device_record(device)) | {"id": device.id})
+    return {"leads": leads, "truncated": truncated}
 
 
 def device_choices(store: Store) -> dict[str, list[str]]:
