@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
@@ -13,6 +14,14 @@ from covered.collect.probes.tls import unverified_context
 from covered.collect.ratelimit import RateLimiter
 
 FAST = Limits(connect_timeout=0.5, read_timeout=1.0, request_deadline=2.0)
+SECOND_OCTET = 150 + os.getpid() % 50
+"""Probe tests bind 127.<150..199>.x.y by process id, so concurrent test runs rarely collide."""
+
+
+def fleet_base(block: int) -> str:
+    """First address of a block reserved for one test module."""
+    return f"127.{SECOND_OCTET}.{block}.1"
+
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 

@@ -11,12 +11,12 @@ import pytest
 from covered.collect.probes.dvrip import MAX_TEXT, REALM_REQUEST, DvripProbe
 from covered.model import Channel, Observation
 from covered.sim import Fleet, FleetSpec
-from tests.collect.probe_helpers import context, serve
+from tests.collect.probe_helpers import context, fleet_base, serve
 
 
 @pytest.fixture(scope="module")
 def fleet() -> Iterator[Fleet]:
-    spec = FleetSpec(personas=("dahua-dvrip-only", "dahua-camera", "sdk-port-lookalike"), seed=6, base="127.63.0.1")
+    spec = FleetSpec(personas=("dahua-dvrip-only", "dahua-camera", "sdk-port-lookalike"), seed=6, base=fleet_base(63))
     running = Fleet(spec)
     running.start_blocking()
     try:

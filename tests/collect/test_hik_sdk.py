@@ -11,7 +11,7 @@ import pytest
 from covered.collect.probes.hik_sdk import GENERIC_LINES, HikSdkProbe
 from covered.model import Channel, Observation
 from covered.sim import Fleet, FleetSpec
-from tests.collect.probe_helpers import context, serve
+from tests.collect.probe_helpers import context, fleet_base, serve
 
 FRAME = "000000100000001e0000001e00000000"
 
@@ -19,7 +19,7 @@ FRAME = "000000100000001e0000001e00000000"
 @pytest.fixture(scope="module")
 def fleet() -> Iterator[Fleet]:
     spec = FleetSpec(
-        personas=("ezviz-cloud-camera", "hikvision-sdk-only", "sdk-port-lookalike"), seed=4, base="127.62.0.1"
+        personas=("ezviz-cloud-camera", "hikvision-sdk-only", "sdk-port-lookalike"), seed=4, base=fleet_base(62)
     )
     running = Fleet(spec)
     running.start_blocking()

@@ -10,7 +10,7 @@ import pytest
 from covered.collect.probes.onvif import OnvifProbe
 from covered.model import Channel, Observation
 from covered.sim import Fleet, FleetSpec
-from tests.collect.probe_helpers import context
+from tests.collect.probe_helpers import context, fleet_base
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +18,7 @@ def fleet() -> Iterator[Fleet]:
     spec = FleetSpec(
         personas=("huawei-ipc", "hikvision-camera", "generic-embedded", "xml-bomb@hikvision-camera"),
         seed=8,
-        base="127.64.0.1",
+        base=fleet_base(64),
     )
     running = Fleet(spec)
     running.start_blocking()

@@ -15,13 +15,14 @@ from covered.identify import identifier_for
 from covered.registry import Registry
 from covered.sim import Fleet, FleetSpec
 from covered.store import HostRecord
+from tests.collect.probe_helpers import fleet_base
 
 PERSONAS = ("ezviz-cloud-camera", "hikvision-sdk-only", "huawei-ipc", "dahua-dvrip-only", "sdk-port-lookalike")
 
 
 @pytest.fixture(scope="module")
 def fleet() -> Iterator[Fleet]:
-    running = Fleet(FleetSpec(personas=PERSONAS, seed=9, base="127.65.0.1"))
+    running = Fleet(FleetSpec(personas=PERSONAS, seed=9, base=fleet_base(65)))
     running.start_blocking()
     try:
         yield running
