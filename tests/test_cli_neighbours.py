@@ -98,3 +98,20 @@ def test_import_rows_without_a_mac_get_it_from_the_table(tmp_path: Path) -> None
     named = [r for r in rows.values() if r["vendor"] == "dahua"]
     assert len(named) == 1
     assert any(e["value"] == "98:F9:CC:AF:59:0D" for e in named[0]["evidence"])
+
+
+def test_sim_writes_its_fleets_neighbour_table(tmp_path: Path) -> None:
+    from covered.collect.neighbours import read_neighbour_file
+    from covered.sim import plan_fleet
+
+    base = f"127.{190 + os.getpid() % 40}.10.1"
+    path = tmp_path / "fleet-arp.txt"
+    personas = "mac-only-hikvision,axis-37777-lookalike"
+    result = run("sim", "--personas", personas, "--base", base, "--neighbours", str(path), "--duration", "1")
+    assert result.returncode == 0, result.stderr
+    expected = {d.address: d.mac for d in plan_fleet(FleetSpec(personas=tuple(personas.split(",")), base=base))}
+    table = read_neighbour_file(path)
+    assert {a: e.mac for a, e in table.entries.items()} == expected
+    bad = run("sim", "--personas", "mac-only-hikvision,no-such-persona", "--duration", "1")
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("covered: --personas: unknown persona 'no-such-persona'")

@@ -26,16 +26,38 @@ def sim(
         float | None, typer.Option("--duration", min=1, help="Stop after this many seconds (default: until SIGTERM).")
     ] = None,
     truth: Annotated[Path | None, typer.Option("--truth", help="Write the ground truth here (JSON Lines).")] = None,
+    neighbours: Annotated[
+        Path | None,
+        typer.Option(
+            "--neighbours",
+            help="Write the fleet's neighbour table here (/proc/net/arp layout), for `covered scan --arp-table`: "
+            "loopback has no ARP.",
+        ),
+    ] = None,
+    personas: Annotated[
+        str | None,
+        typer.Option(
+            "--personas",
+            help="Exact persona ids in address order, comma-separated (e.g. 'mac-only-dahua,dahua-37777-silent'); "
+            "sets the size.",
+        ),
+    ] = None,
 ) -> None:
     """Start emulated cameras, NVRs and routers on loopback addresses (for tests, demos and benchmarks)."""
     from pydantic import ValidationError
 
-    from covered.sim import FleetSpec, run_fleet
+    from covered.sim import FleetSpec, plan_fleet, run_fleet, write_neighbour_table
 
+    chosen = tuple(p.strip() for p in personas.split(",") if p.strip()) if personas is not None else None
     try:
-        spec = FleetSpec(size=size, seed=seed, base=base)
+        spec = FleetSpec(size=size, seed=seed, base=base, personas=chosen)
     except ValidationError as exc:
-        raise UsageError("--base", str(exc.errors()[0]["msg"]).removeprefix("Value error, ")) from None
+        option = "--personas" if chosen is not None and "persona" in str(exc) else "--base"
+        raise UsageError(option, str(exc.errors()[0]["msg"]).removeprefix("Value error, ")) from None
+    size = spec.size
+    if neighbours is not None:
+        count = write_neighbour_table(plan_fleet(spec), neighbours)
+        err.print(f"neighbour table of {count} devices written to {escape(str(neighbours))}")
     err.print(
         f"simulating {size} devices from {base} (seed {seed}); device password for credentialed probes: "
         f"{spec.username} / {spec.password}; stop with Ctrl-C or SIGTERM"
