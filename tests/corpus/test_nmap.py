@@ -15,6 +15,7 @@ import pytest
 
 from covered.corpus import CorpusSpec, GitTree, VendorNames, build_corpus
 from covered.corpus.converters import CONVERTERS
+from covered.corpus.converters.fingerprint_policy import WITHHELD
 from covered.corpus.converters.nmap import candidates, parse_match
 from covered.identify import signatures_for
 from covered.identify.signatures import SignatureSet
@@ -89,7 +90,7 @@ def test_registered_and_parses_version_fields() -> None:
 
 
 def test_header_values_become_server_signatures(built: tuple[str, dict[str, Signature], Counter[str]]) -> None:
-    commit, by_value, _ = built
+    commit, by_value, skipped = built
     hik = by_value["Hikvision-Webs"]
     assert (hik.channel.value, hik.field) == ("http", "server")
     assert hik.vendor == "hikvision"
@@ -97,9 +98,9 @@ def test_header_values_become_server_signatures(built: tuple[str, dict[str, Sign
     assert hik.source.reference == f"nmap/nmap@{commit}:nmap-service-probes#L9"
     assert re.search(hik.pattern or "", "Hikvision-Webs")
     assert not re.search(hik.pattern or "", "Hikvision-Webs2")
-    # The GoAhead 'Webs' a Hikvision DVR sends is generic on its own.
-    assert by_value["Webs"].vendor is None
-    assert by_value["Webs"].claim is SignatureClaim.GENERIC
+    # The GoAhead 'Webs' a Hikvision DVR sends names nothing on its own: no signature from it.
+    assert "Webs" not in by_value
+    assert skipped[WITHHELD] == 1
     rtsp = by_value["Dahua Rtsp Server"]
     assert (rtsp.channel.value, rtsp.field, rtsp.vendor) == ("rtsp", "server", "dahua")
     axis = by_value["AXIS 2400 Video Server"]

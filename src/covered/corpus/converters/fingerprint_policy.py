@@ -19,6 +19,7 @@ from covered.corpus.vendors import Maker, VendorNames, normalise_name
 from covered.model import Confidence, Relationship, SignatureClaim
 
 __all__ = [
+    "WITHHELD",
     "Verdict",
     "add_near_misses",
     "generic_reason",
@@ -27,6 +28,7 @@ __all__ = [
     "mentioned",
     "own_makers",
     "verdict",
+    "withheld",
 ]
 
 _GENERIC = re.compile(
@@ -262,6 +264,19 @@ def verdict(
         # The string names neither the maker nor a model: the corpus knew the maker from the whole reply.
         return Verdict(maker.vendor, maker.brand, maker.claim, Confidence.LOW, "names neither maker nor model")
     return Verdict(maker.vendor, maker.brand, maker.claim, Confidence.MEDIUM)
+
+
+WITHHELD = "generic string of a restricted maker's product: left to the curated signatures"
+"""Skip reason for a string a restricted maker's device sends that names nothing on its own.
+
+As a vendor-less generic signature it would contradict a curated signature that knows the string in context
+(Hikvision's '192.0.0.64 login:'), and it adds no maker; look-alikes' generic strings are kept as negatives.
+"""
+
+
+def withheld(maker: Maker, decision: Verdict) -> bool:
+    """Whether a policy-downgraded candidate from a restricted (or relabel) maker should not be emitted."""
+    return decision.vendor is None and maker.claim is not SignatureClaim.GENERIC
 
 
 def is_relabel(maker: Maker) -> bool:

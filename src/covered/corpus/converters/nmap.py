@@ -20,12 +20,14 @@ from dataclasses import dataclass, field
 
 from covered.corpus.candidate import Candidate, Example
 from covered.corpus.converters.fingerprint_policy import (
+    WITHHELD,
     add_near_misses,
     in_surveillance_line,
     is_relabel,
     mentioned,
     own_makers,
     verdict,
+    withheld,
 )
 from covered.corpus.converters.regex_rewrite import Unsupported, count_groups, example_of, rewrite
 from covered.corpus.lock import CorpusSpec
@@ -407,6 +409,8 @@ def _candidate(
     extract = {name: captured[n] for n, name in local.items() if n in captured}
     literal = value if target.channel != "hik-sdk" else maker.name
     decision = verdict(maker, names, literal, model="model" in extract)
+    if withheld(maker, decision):
+        return WITHHELD
     note_parts = []
     if literal_named:
         product = entry.fields.get("p", "")

@@ -24,11 +24,13 @@ from defusedxml import ElementTree
 
 from covered.corpus.candidate import Candidate, Example
 from covered.corpus.converters.fingerprint_policy import (
+    WITHHELD,
     add_near_misses,
     in_surveillance_line,
     is_relabel,
     own_makers,
     verdict,
+    withheld,
 )
 from covered.corpus.converters.regex_rewrite import Unsupported, literal_text, rewrite
 from covered.corpus.lock import CorpusSpec
@@ -327,6 +329,8 @@ def _entry(
     if not made:
         raise _Refused("no example")
     decision = verdict(maker, names, literal_text(pattern), model="model" in groups.values())
+    if withheld(maker, decision):
+        raise _Refused(WITHHELD)
     if decision.note is not None:
         note = f"{note}; {decision.note}" if note else decision.note
     yield Candidate(
