@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from covered.collect.probes import Credentials
+from covered.collect.probes.credentialed import OnvifInfoProbe
 from covered.collect.probes.onvif import OnvifProbe
 from covered.model import Channel, Observation
 from covered.sim import Fleet, FleetSpec
@@ -64,3 +66,22 @@ def test_an_entity_bomb_is_refused_as_an_anomaly(fleet: Fleet) -> None:
     assert observations, "the bomb answer must leave a trace"
     assert all(o.channel is Channel.ANOMALY for o in observations)
     assert any(o.field == "parse-error" for o in observations)
+
+
+def _with_credentials(address: str, credentials: Credentials) -> list[Observation]:
+    async def go() -> list[Observation]:
+        async with context(address) as ctx:
+            ctx.credentials = credentials
+            await OnvifInfoProbe().probe(ctx, 80)
+            return ctx.observations
+
+    return asyncio.run(go())
+
+
+def test_the_credentialed_probe_shares_the_parser_and_sends_one_digest(fleet: Fleet) -> None:
+    device = fleet.devices[1]
+    good = _with_credentials(device.address, Credentials(fleet.spec.username, fleet.spec.password))
+    found = {o.field: o.value for o in good if o.channel is Channel.ONVIF}
+    assert found["manufacturer"] == "HIKVISION"
+    assert (found["model"], found["serial"]) == (device.model.name, device.serial)
+    assert _with_credentials(device.address, Credentials(fleet.spec.username, "not-the-password")) == []
