@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from covered.cli.output import print_warnings
-from covered.errors import UsageError
+from covered.errors import DataError, UsageError
 
 if TYPE_CHECKING:
     from covered.model import Observation
@@ -26,7 +26,13 @@ def read_observation_file(value: str) -> dict[str, list[Observation]]:
         path = Path(value)
         if not path.is_file():
             raise UsageError("--observations", f"{path} not found")
+        with path.open("rb") as probe:
+            head = probe.read(65_536)
+        if b"\x00" in head:
+            raise DataError(path, None, "not a JSON Lines observations file (binary data)")
         with path.open(encoding="utf-8", errors="replace") as handle:
             devices = group_by_device(reader.read(handle))
     print_warnings(value, reader.warnings)
+    if not devices and reader.stats.skipped:
+        raise DataError(value, None, f"no observation could be read ({reader.stats.skipped} lines skipped)")
     return devices

@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 findings (device commands), 2 usage or data error (one 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -53,10 +54,53 @@ def selected_registry() -> Registry:
     return load_registry(data_folder())
 
 
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM behaves as Ctrl-C: the scan stops, is marked interrupted and can be resumed."""
+    # Re-sent as SIGINT so every layer (asyncio.run's own handler, the scan's interrupt path) sees a Ctrl-C.
+    signal.raise_signal(signal.SIGINT)
+
+
+def _os_error(exc: OSError) -> str:
+    """An operating-system error as '<file>: <what>', without Python's error number."""
+    where = exc.filename if exc.filename is not None else "system"
+    return f"{where}: {exc.strerror or type(exc).__name__}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run the CLI and turn every user-facing error into one line and an exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args or os.environ.get("COVERED_DEBUG", "") not in {"", "0", "false"}
+    if argv is None:
+        signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _run(args, debug)
+    except KeyboardInterrupt:
+        err.print("covered: interrupted")
+        return 3
+    except OSError as exc:
+        if debug:
+            raise
+        err.print(f"covered: {escape(_os_error(exc))}", soft_wrap=True)
+        return 2
+    except Exception as exc:
+        # Last resort: whatever was not turned into a clean error where it arose is still one line, never a
+        # traceback; --debug shows it.
+        if debug:
+            raise
+        what = str(exc).splitlines()[0][:300] if str(exc) else ""
+        err.print(
+            f"covered: unexpected error ({type(exc).__name__}{': ' + escape(what) if what else ''}); "
+            "run again with --debug for the traceback",
+            soft_wrap=True,
+        )
+        return 2
+
+
+_CLICK_INTERRUPTED = 130
+"""The exit code Click gives a KeyboardInterrupt it caught; covered's own for an interruption is 3."""
+
+
+def _run(args: list[str], debug: bool) -> int:
     try:
         result = app(args=args, prog_name="covered", standalone_mode=False)
     except CoveredError as exc:
@@ -65,11 +109,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         err.print(f"covered: {escape(exc.one_line())}", soft_wrap=True)
         return exc.exit_code
     except typer.Exit as exc:
+        if exc.exit_code == _CLICK_INTERRUPTED:
+            err.print("covered: interrupted")
+            return 3
         return exc.exit_code
     except typer.Abort:
-        err.print("covered: interrupted")
-        return 3
-    except KeyboardInterrupt:
         err.print("covered: interrupted")
         return 3
     except typer.TyperException as exc:
@@ -77,4 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         err.print(f"covered: {escape(exc.format_message())}", soft_wrap=True)
         return exc.exit_code
+    if result == _CLICK_INTERRUPTED:
+        # Typer's Click returns 130 for a KeyboardInterrupt it caught itself (outside covered's own handling).
+        err.print("covered: interrupted")
+        return 3
     return result if isinstance(result, int) else 0

@@ -179,7 +179,13 @@ def scan(
         f"scan {planned.scan_id}: {len(planned.pending)} hosts to probe, "
         f"{planned.options.rate:.0f} packets/s overall, {planned.options.per_host_rate:.0f}/s per host"
     )
-    status = _run_with_progress(store, registry, planned, quiet)
+    try:
+        status = _run_with_progress(store, registry, planned, quiet)
+    except KeyboardInterrupt:
+        # Ctrl-C or SIGTERM before the probes started (the matcher is still being built): nothing is lost, and
+        # the planned scan resumes like any interrupted one.
+        store.set_status(planned.scan_id, "interrupted")
+        status = "interrupted"
     attributions, rows = _scan_rows(store, planned.scan_id)
     if fmt == "json":
         emit(json_lines(rows), output)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from covered.collect.text_files import read_utf8
 from covered.errors import DataError, UsageError
 
 __all__ = [
@@ -131,7 +132,7 @@ def expand_targets(items: Iterable[str], targets_file: Path | None = None) -> li
     if targets_file is not None:
         if not targets_file.is_file():
             raise UsageError("--targets-file", f"{targets_file} not found")
-        for number, line in enumerate(targets_file.read_text(encoding="utf-8").splitlines(), start=1):
+        for number, line in enumerate(read_utf8(targets_file).splitlines(), start=1):
             text = line.split("#", 1)[0].strip()
             if text:
                 sources.append((f"{targets_file}:{number}", text))
@@ -169,7 +170,7 @@ class Scope:
         if not path.is_file():
             raise UsageError("--scope", f"{path} not found")
         try:
-            document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            document = yaml.safe_load(read_utf8(path)) or {}
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
             raise DataError(path, mark.line + 1 if mark else None, f"YAML syntax: {exc.problem}") from None

@@ -16,7 +16,7 @@ import charset_normalizer
 
 from covered.errors import DataError
 
-__all__ = ["DecodedText", "decode_text_file"]
+__all__ = ["DecodedText", "decode_text_file", "read_utf8"]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -87,3 +87,15 @@ def decode_text_file(path: Path, data: bytes | None = None) -> DecodedText:
         pass
     encoding = _guess(path, raw)
     return DecodedText(raw.decode(encoding, "replace"), encoding, f"file is not UTF-8: read as {encoding}")
+
+
+def read_utf8(path: Path) -> str:
+    """A file that must be UTF-8 (targets, scope, profiles): the BOM stripped, a bad byte named by its line."""
+    raw = path.read_bytes()
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise DataError(path, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})") from None

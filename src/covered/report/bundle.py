@@ -20,6 +20,7 @@ from typing import Any
 import fastjsonschema
 from sqlalchemy import select
 
+from covered.errors import DataError
 from covered.store import Store
 from covered.store.schema import AuditRow, DeviceRow, FindingRow, ObservationRow, SightingRow
 
@@ -531,20 +532,88 @@ def write_pack(data: ReportData, path: Path, bom: str | None = None) -> dict[str
     return digests
 
 
+MAX_ENTRY = 2 * 1024 * 1024 * 1024
+"""Largest pack entry verify reads (bytes, uncompressed); a larger one is refused, not hashed."""
+MAX_RATIO = 1_000
+"""Compression ratio above which an entry of over 1 MiB is refused as a decompression bomb."""
+_CHUNK = 1024 * 1024
+
+
+def _unsafe(name: str) -> bool:
+    """An entry name that would escape the folder it is unpacked into."""
+    return name.startswith(("/", "\\")) or ":" in name.split("/")[0] or ".." in name.replace("\\", "/").split("/")
+
+
+def _entry_digest(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
+    """SHA-256 of one entry, read in chunks and stopped at the size its header declares."""
+    digest = hashlib.sha256()
+    read = 0
+    with archive.open(info) as handle:
+        while chunk := handle.read(_CHUNK):
+            read += len(chunk)
+            if read > info.file_size:
+                raise DataError(Path(info.filename), None, "entry is longer than its header says")
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _manifest(archive: zipfile.ZipFile, path: Path) -> dict[str, str]:
+    info = archive.getinfo("manifest.json")
+    if info.file_size > 64 * 1024 * 1024:
+        raise DataError(path, None, "manifest.json is larger than 64 MiB")
+    try:
+        manifest = json.loads(archive.read(info))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise DataError(path, None, f"manifest.json is not JSON ({exc})") from None
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(files, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in files.items()
+    ):
+        raise DataError(path, None, 'manifest.json is not an evidence-pack manifest ({"files": {name: sha256}})')
+    if not files:
+        raise DataError(path, None, "manifest.json lists no files: nothing is proven")
+    return files
+
+
 def verify_pack(path: Path) -> list[str]:
-    """Problems with an evidence pack: missing, extra or altered files; empty when it is intact."""
+    """Problems with an evidence pack: missing, extra, altered or unsafe files; empty when it is intact.
+
+    Entries are hashed in chunks with their declared sizes as bounds; names that would escape a folder
+    (absolute, drive letters, '..') and entries that expand like decompression bombs are refused unread.
+    """
     problems: list[str] = []
-    with zipfile.ZipFile(path) as archive:
-        names = set(archive.namelist())
-        if "manifest.json" not in names:
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise DataError(path, None, "not a ZIP evidence pack") from None
+    with archive:
+        infos = {info.filename: info for info in archive.infolist()}
+        if "manifest.json" not in infos:
             return ["manifest.json is missing"]
-        manifest = json.loads(archive.read("manifest.json"))
-        listed = manifest.get("files", {})
-        for name, digest in listed.items():
-            if name not in names:
+        listed = _manifest(archive, path)
+        for name in sorted(set(infos) | set(listed)):
+            if _unsafe(name):
+                problems.append(f"{name}: unsafe name (absolute or with '..'): refused")
+        for name, expected in listed.items():
+            info = infos.get(name)
+            if info is None:
                 problems.append(f"{name}: listed in the manifest but missing")
-            elif _sha256(archive.read(name)) != digest:
+                continue
+            if _unsafe(name):
+                continue
+            if info.file_size > MAX_ENTRY or (
+                info.file_size > _CHUNK and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+            ):
+                problems.append(f"{name}: expands to {info.file_size} bytes: refused as a decompression bomb")
+                continue
+            try:
+                actual = _entry_digest(archive, info)
+            except (zipfile.BadZipFile, DataError, OSError) as exc:
+                problems.append(f"{name}: unreadable ({exc})")
+                continue
+            if actual != expected:
                 problems.append(f"{name}: SHA-256 differs from the manifest")
-        for name in sorted(names - set(listed) - {"manifest.json"}):
-            problems.append(f"{name}: not in the manifest")
+        for name in sorted(set(infos) - set(listed) - {"manifest.json"}):
+            if not _unsafe(name):
+                problems.append(f"{name}: not in the manifest")
     return problems

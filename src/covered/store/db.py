@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from alembic.util.exc import CommandError
 from sqlalchemy import Engine, create_engine, event, func, insert, select, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from covered.errors import UsageError
@@ -229,10 +230,18 @@ def open_store(value: str | Path | None = None) -> Store:
         raise UsageError("--db", f"cannot open {url}: {exc}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    where = engine.url.database if engine.dialect.name == "sqlite" and engine.url.database else url
     try:
         migrate(engine)
     except OperationalError as exc:
-        raise UsageError("--db", f"cannot open {url}: {exc.orig}") from None
+        raise UsageError("--db", f"cannot open {where}: {exc.orig}") from None
+    except DatabaseError as exc:
+        # sqlite3 says "file is not a database" or "database disk image is malformed": not covered's, or damaged.
+        raise UsageError("--db", f"{where} is not a readable covered database ({exc.orig})") from None
+    except CommandError as exc:
+        raise UsageError(
+            "--db", f"{where} has a schema this version of covered does not know ({exc}); upgrade covered"
+        ) from None
     return Store(engine)
 
 

@@ -1,0 +1,128 @@
+"""Bad input as users give it: every case ends in one `covered:` line and exit 2, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+import pytest
+
+from tests.test_cli import run
+
+Case = Callable[[Path], list[str]]
+
+
+def _file(name: str, data: bytes | str) -> Callable[[Path], Path]:
+    def make(folder: Path) -> Path:
+        path = folder / name
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+        return path
+
+    return make
+
+
+def _manifest_of_wrong_shape(folder: Path) -> Path:
+    path = folder / "pack.zip"
+    with zipfile.ZipFile(path, "w") as pack:
+        pack.writestr("manifest.json", json.dumps(["not", "an", "object"]))
+    return path
+
+
+CASES: dict[str, Case] = {
+    "output into a missing folder": lambda d: ["bans", "-o", str(d / "missing" / "out.txt")],
+    "output onto a folder": lambda d: ["bans", "--csv", "-o", str(d)],
+    "database that is not SQLite": lambda d: ["devices", "--db", str(_file("junk.db", b"not a database" * 100)(d))],
+    "truncated database": lambda d: [
+        "devices",
+        "--db",
+        str(_file("cut.db", b"SQLite format 3\x00" + b"\x10\x00" + b"\x00" * 30)(d)),
+    ],
+    "observations that are binary": lambda d: [
+        "identify",
+        "--observations",
+        str(_file("obs.jsonl", bytes(range(256)) * 20)(d)),
+    ],
+    "inventory that is binary": lambda d: ["import", str(_file("assets.csv", b"\x00\xff" * 2000)(d))],
+    "targets file that is not UTF-8": lambda d: [
+        "scan",
+        "--targets-file",
+        str(_file("targets.txt", "127.0.0.1\n\xe9t\xe9\n".encode("latin-1"))(d)),
+    ],
+    "multicast group that is not an address": lambda d: ["scan", "127.0.0.1", "--multicast", "999.1.1.1"],
+    "verify a manifest of the wrong shape": lambda d: ["verify", str(_manifest_of_wrong_shape(d))],
+    "verify something that is not a zip": lambda d: ["verify", str(_file("pack.zip", b"PK not really")(d))],
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_input_is_one_clean_line(name: str, tmp_path: Path) -> None:
+    result = run(*CASES[name](tmp_path))
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    lines = [line for line in result.stderr.splitlines() if line.startswith("covered:")]
+    assert len(lines) == 1, result.stderr
+    assert "unexpected error" not in lines[0], lines[0]
+
+
+def _wait_for(stream: IO[str], text: str, seconds: float) -> list[str]:
+    """Lines read from a process until one contains the text (bounded in time and lines)."""
+    lines: list[str] = []
+    found = threading.Event()
+
+    def read() -> None:
+        for line in stream:
+            lines.append(line)
+            if text in line:
+                found.set()
+                return
+
+    threading.Thread(target=read, daemon=True).start()
+    assert found.wait(seconds), lines
+    return lines
+
+
+def test_sigterm_stops_a_scan_like_ctrl_c(tmp_path: Path) -> None:
+    database = tmp_path / "term.db"
+    sim = subprocess.Popen(
+        [sys.executable, "-m", "covered", "sim", "--size", "60", "--base", "127.41.0.1", "--duration", "120"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert sim.stderr is not None
+        _wait_for(sim.stderr, " up in ", 120)
+        scan = subprocess.Popen(
+            [sys.executable, "-m", "covered", "scan", "127.41.0.1-60", "--db", str(database), "--rate", "30"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert scan.stderr is not None
+        _wait_for(scan.stderr, "hosts to probe", 90)
+        time.sleep(1.5)
+        scan.send_signal(signal.SIGTERM)
+        rest = scan.stderr.read()
+        scan.wait(timeout=60)
+        scan.stderr.close()
+    finally:
+        sim.send_signal(signal.SIGTERM)
+        sim.wait(timeout=30)
+        if sim.stderr is not None:
+            sim.stderr.close()
+    assert scan.returncode == 3, rest
+    assert "covered scan --resume-id" in rest
+    assert "Traceback" not in rest
+    resumed = run("scan", "--resume", "--db", str(database))
+    assert "no unfinished scan" not in resumed.stderr
