@@ -111,3 +111,36 @@ def test_signatures_in_corpus_sub_folders_are_loaded(tmp_path: Path) -> None:
     loaded = load_signatures(tmp_path)
     assert len(loaded) > 10
     assert all(path.parent.name == "corpus-x" for path, _ in loaded.locations.values())
+
+
+def test_a_restricted_claim_on_a_known_generic_string_is_a_problem(tmp_path: Path) -> None:
+    from covered.identify.signatures import load_signatures, signature_problems
+
+    (tmp_path / "http_server.yml").write_text(
+        """
+- id: generic-webs
+  channel: http
+  field: server
+  description: GoAhead's bare Server header.
+  pattern: ^Webs$
+  vendor: null
+  claim: generic
+  confidence: low
+  examples: [{value: Webs}]
+  source: {reference: rapid7/recog:xml/http_servers.xml, licence: BSD-2-Clause, kind: matcher_literal}
+- id: careless-import
+  channel: http
+  field: server
+  description: An imported signature that claims every Webs server.
+  pattern: Webs
+  vendor: hikvision
+  brand: hikvision-brand
+  claim: restricted
+  confidence: medium
+  examples: [{value: Hikvision-Webs}]
+  source: {reference: example/corpus:f.txt#L1, licence: MIT, kind: matcher_literal}
+""",
+        encoding="utf-8",
+    )
+    problems = [p.message for p in signature_problems(load_signatures(tmp_path), {"hikvision"}, {"hikvision-brand"})]
+    assert problems == ["signature generic-webs: generic example 'Webs' is claimed restricted by careless-import"]

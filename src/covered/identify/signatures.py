@@ -168,6 +168,10 @@ class FieldMatcher:
         self._cache[value] = result
         return result
 
+    def naive_patterns(self) -> list[re.Pattern[str]]:
+        """The field's compiled patterns in file order (for the benchmark's first-match peer)."""
+        return [compiled for _, compiled in self._patterns]
+
     def naive_match(self, value: str) -> tuple[Match, ...]:
         """The same result by trying every pattern in turn (the benchmark's peer)."""
         text = normalise(value[:MAX_VALUE])
@@ -211,6 +215,18 @@ def load_signatures(folder: Path) -> SignatureSet:
     return compile_signatures(load_signature_records(folder))
 
 
+def _whole(signature: Signature, value: str) -> bool:
+    """Whether the signature's match spans the whole (stripped) value."""
+    text = normalise(value).strip()
+    if signature.equals is not None:
+        return True
+    flags = 0
+    for flag in signature.flags:
+        flags |= _FLAGS[flag]
+    hit = re.compile(signature.pattern or "", flags).search(text)
+    return hit is not None and hit.group(0).strip() == text
+
+
 def signature_problems(signatures: SignatureSet, known_vendors: set[str], known_brands: set[str]) -> Iterator[Problem]:
     """The data tests itself: examples match with exact extractions, not_examples do not, no cross-vendor claims."""
     for signature_id, signature in signatures.by_id.items():
@@ -235,6 +251,18 @@ def signature_problems(signatures: SignatureSet, known_vendors: set[str], known_
             if own.extracted != example.extract:
                 yield problem(f"example {example.value[:50]!r} extracts {own.extracted}, expected {example.extract}")
             if signature.claim is SignatureClaim.GENERIC:
+                # A string known to say nothing restricted must not be claimed restricted by any signature
+                # (the weak-matcher discipline, held across every curated and imported file). Only examples that
+                # are the generic string and nothing more count: a scopes list that also names Dahua may be
+                # claimed for its name.
+                if not _whole(signature, example.value):
+                    continue
+                for other in matches:
+                    theirs = other.signature
+                    if theirs.claim is SignatureClaim.RESTRICTED and theirs.vendor != signature.vendor:
+                        yield problem(
+                            f"generic example {example.value[:50]!r} is claimed restricted by {theirs.id}"
+                        )
                 continue
             for other in matches:
                 theirs = other.signature
