@@ -89,3 +89,12 @@ def test_silence_is_a_timeout_within_the_deadline() -> None:
     observations = asyncio.run(go())
     assert [o.field for o in observations] == ["timeout"]
     assert time.monotonic() - began < 3.5
+
+
+def test_one_request_and_nothing_after_it(fleet: Fleet) -> None:
+    async def go(address: str) -> int:
+        async with context(address) as ctx:
+            await DvripProbe().probe(ctx, 37777)
+            return ctx.limiter.sent
+
+    assert asyncio.run(go(fleet.devices[0].address)) == DvripProbe.packets

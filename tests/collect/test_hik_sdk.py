@@ -127,3 +127,13 @@ def test_a_stalling_port_costs_at_most_the_request_deadline() -> None:
     began = time.monotonic()
     assert asyncio.run(go()) == []
     assert time.monotonic() - began < 3.5
+
+
+def test_the_probe_stays_within_its_packet_budget(fleet: Fleet) -> None:
+    async def go(address: str, port: int) -> int:
+        async with context(address) as ctx:
+            await HikSdkProbe().probe(ctx, port)
+            return ctx.limiter.sent
+
+    for device, port in ((fleet.devices[0], 8443), (fleet.devices[1], 8000), (fleet.devices[2], 8000)):
+        assert 1 <= asyncio.run(go(device.address, port)) <= HikSdkProbe.packets

@@ -85,3 +85,13 @@ def test_the_credentialed_probe_shares_the_parser_and_sends_one_digest(fleet: Fl
     assert found["manufacturer"] == "HIKVISION"
     assert (found["model"], found["serial"]) == (device.model.name, device.serial)
     assert _with_credentials(device.address, Credentials(fleet.spec.username, "not-the-password")) == []
+
+
+def test_at_most_three_requests_and_one_where_there_is_no_onvif(fleet: Fleet) -> None:
+    async def go(address: str) -> int:
+        async with context(address) as ctx:
+            await OnvifProbe().probe(ctx, 80)
+            return ctx.limiter.sent
+
+    assert asyncio.run(go(fleet.devices[0].address)) == OnvifProbe.packets
+    assert asyncio.run(go(fleet.devices[2].address)) == 1

@@ -46,7 +46,7 @@ class HikSdkProbe:
     channel = Channel.HIK_SDK
     transport = "tcp"
     ports = (8000, 8443, 9010, 9020)
-    packets = 2
+    packets = 4  # connect and one request; the HTTP probe's two more when a web server answers
     needs_credentials = False
     tls_ports = (8443,)
 
