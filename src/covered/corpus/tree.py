@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,13 +49,15 @@ class GitTree:
         yield from (p for p in sorted(out) if p.startswith(prefix))
 
     def _walk(self, tree: Tree, base: str, out: list[str]) -> None:
+        # Entries are told apart by their mode, so no blob is read (a snapshot may lack its largest files).
         for entry in tree.iteritems():
             name = entry.path.decode("utf-8", "surrogateescape")
             path = f"{base}{name}"
-            obj = self._repo[entry.sha]
-            if isinstance(obj, Tree):
-                self._walk(obj, f"{path}/", out)
-            elif isinstance(obj, Blob):
+            if stat.S_ISDIR(entry.mode):
+                sub = self._repo[entry.sha]
+                if isinstance(sub, Tree):
+                    self._walk(sub, f"{path}/", out)
+            elif stat.S_ISREG(entry.mode):
                 out.append(path)
 
     def read(self, path: str) -> bytes:
@@ -67,7 +70,10 @@ class GitTree:
                 _mode, sha = node[part.encode("utf-8")]
             except KeyError:
                 raise DataError(self.repository, None, f"{path} is not in commit {self.commit[:12]}") from None
-            node = self._repo[sha]
+            try:
+                node = self._repo[sha]
+            except KeyError:
+                raise DataError(self.repository, None, f"{path}: object missing (an incomplete copy?)") from None
         if not isinstance(node, Blob):
             raise DataError(self.repository, None, f"{path} is not a file")
         if node.raw_length() > MAX_FILE:
