@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -18,8 +19,9 @@ from tests.collect.probe_helpers import context, fleet_base
 @pytest.fixture(scope="module")
 def fleet() -> Iterator[Fleet]:
     spec = FleetSpec(
-        personas=("huawei-ipc", "hikvision-camera", "generic-embedded", "xml-bomb@hikvision-camera"),
+        personas=("huawei-ipc", "hikvision-camera", "generic-embedded", "xml-bomb@hikvision-camera", "slow@huawei-ipc"),
         seed=8,
+        slow_seconds=20,
         base=fleet_base(64),
     )
     running = Fleet(spec)
@@ -95,3 +97,10 @@ def test_at_most_three_requests_and_one_where_there_is_no_onvif(fleet: Fleet) ->
 
     assert asyncio.run(go(fleet.devices[0].address)) == OnvifProbe.packets
     assert asyncio.run(go(fleet.devices[2].address)) == 1
+
+
+def test_a_stalling_device_costs_at_most_the_request_deadline(fleet: Fleet) -> None:
+    began = time.monotonic()
+    observations = run(fleet.devices[4].address)
+    assert time.monotonic() - began < 3.5
+    assert [o.field for o in observations] == ["timeout"]
