@@ -260,7 +260,7 @@ def verdict(
         return Verdict(maker.vendor, maker.brand, maker.claim, Confidence.LOW, "component maker: an indirect hint")
     if model:
         return Verdict(maker.vendor, maker.brand, maker.claim, Confidence.HIGH)
-    if not mentioned(names, literal) and _MODEL_TOKEN.search(literal) is None:
+    if not _names_maker(maker, names, literal) and _MODEL_TOKEN.search(literal) is None:
         # The string names neither the maker nor a model: the corpus knew the maker from the whole reply.
         return Verdict(maker.vendor, maker.brand, maker.claim, Confidence.LOW, "names neither maker nor model")
     return Verdict(maker.vendor, maker.brand, maker.claim, Confidence.MEDIUM)
@@ -277,6 +277,17 @@ As a vendor-less generic signature it would contradict a curated signature that 
 def withheld(maker: Maker, decision: Verdict) -> bool:
     """Whether a policy-downgraded candidate from a restricted (or relabel) maker should not be emitted."""
     return decision.vendor is None and maker.claim is not SignatureClaim.GENERIC
+
+
+def _names_maker(maker: Maker, names: VendorNames, literal: str) -> bool:
+    """Whether the literal names the maker, also inside a run-together word ('HuaweiHomeGateway')."""
+    if mentioned(names, literal):
+        return True
+    vendor = names.vendors.get(maker.vendor) if maker.vendor is not None else None
+    brand = names.brands.get(maker.brand) if maker.brand is not None else None
+    own = [*(vendor.aliases if vendor else []), vendor.name if vendor else "", brand.name if brand else ""]
+    folded = literal.casefold()
+    return any(len(n) >= 5 and normalise_name(n).replace(" ", "") in folded for n in own if n)
 
 
 def is_relabel(maker: Maker) -> bool:
