@@ -61,7 +61,15 @@ def test_each_maker_is_named_and_look_alikes_stay_unattributed(fleet: Fleet, res
         attribution, _ = results[device.address]
         expected = EXPECTED[device.persona.id]
         assert (attribution.vendor, attribution.restricted) == expected, (device.persona.id, attribution.explanation)
-        assert all(e.channel is not Channel.MAC for e in attribution.evidence), "no MAC reaches the scanner here"
+        if device.string("engine") != "mac":
+            assert all(e.channel is not Channel.MAC for e in attribution.evidence), "no MAC reaches the scanner here"
+
+
+def test_an_engine_id_of_the_mac_form_gives_the_device_mac(fleet: Fleet, results: Results) -> None:
+    huawei = next(d for d in fleet.devices if d.persona.id == "huawei-snmpv3-only")
+    attribution, facts = results[huawei.address]
+    assert facts["mac"] == huawei.mac
+    assert any(e.matcher.startswith("oui:") and e.vendor == "huawei" for e in attribution.evidence)
 
 
 def test_uniview_nvr_model_comes_from_its_title(fleet: Fleet, results: Results) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from covered.identify import identifier_for
+from covered.identify.derive import derive
 from covered.identify.enterprises import EnterpriseDatabase, enterprise_of_oid, parse_engine_id
 from covered.model import Channel, Observation, SignatureClaim
 from covered.registry import Registry
@@ -109,3 +110,10 @@ def test_a_curated_signature_speaks_first(registry: Registry) -> None:
     evidence = identifier_for(registry).evidence(0, _snmp("sysobjectid", "1.3.6.1.4.1.39165.1.1"))
     assert evidence
     assert all(not e.matcher.startswith("iana-pen:") for e in evidence)
+
+
+def test_engine_id_of_the_mac_form_implies_the_mac() -> None:
+    derived = list(derive(_snmp("engine-id", "800007db0300259e010203")))
+    assert [(o.channel, o.field, o.value) for o in derived] == [(Channel.MAC, "address", "00:25:9e:01:02:03")]
+    assert list(derive(_snmp("engine-id", "80001f8880a1b2c3d4e5f60708"))) == []
+    assert [o.channel for o in derive(_snmp("engine-id", "not hex"))] == [Channel.ANOMALY]

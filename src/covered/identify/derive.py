@@ -19,6 +19,7 @@ from cryptography import x509
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
+from covered.identify.enterprises import parse_engine_id
 from covered.model import Channel, Observation
 
 __all__ = ["MAX_STRUCTURED", "derive", "favicon_hashes", "x509_name"]
@@ -150,8 +151,16 @@ def _dhip(observation: Observation) -> Iterator[Observation]:
             return
 
 
+def _engine_id(observation: Observation) -> Iterator[Observation]:
+    # RFC 3411 section 5: an engine ID of format 3 carries a MAC address of the agent's device.
+    engine = parse_engine_id(observation.value)
+    if engine.format == "mac":
+        yield _derived(observation, Channel.MAC, "address", engine.detail)
+
+
 _PARSERS = {
     (Channel.FAVICON, "bytes"): _favicon,
+    (Channel.SNMP, "engine-id"): _engine_id,
     (Channel.TLS, "pem"): _certificate,
     (Channel.SADP, "reply"): _sadp,
     (Channel.ISAPI, "deviceinfo"): _isapi,
