@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import time
+from itertools import pairwise
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -180,20 +184,46 @@ def test_written_proc_file_reads_back(tmp_path: Path) -> None:
 def test_kernel_table_is_reread_only_when_older_than_asked(tmp_path: Path) -> None:
     path = tmp_path / "arp"
     path.write_text(PROC, encoding="utf-8")
-    kernel = KernelNeighbours(path)
-    first = kernel.lookup("10.0.0.5", 0.0)
-    assert first is not None
-    assert first.mac == MAC
-    path.write_text(PROC.replace("58:50:ed:1f:e3:85", "00:11:22:33:44:55"), encoding="utf-8")
-    cached = kernel.lookup("10.0.0.5", 0.0)
-    assert cached is not None
-    assert cached.mac == MAC  # read after 0.0: no re-read
-    import time
+    kernel = KernelNeighbours(path, interval=0.05)
 
-    fresh = kernel.lookup("10.0.0.5", time.monotonic())
-    assert fresh is not None
-    assert fresh.mac == "00:11:22:33:44:55"
-    assert KernelNeighbours(tmp_path / "absent").lookup("10.0.0.5", 0.0) is None
+    async def lookups() -> list[str | None]:
+        first = await kernel.lookup("10.0.0.5", 0.0)
+        path.write_text(PROC.replace("58:50:ed:1f:e3:85", "00:11:22:33:44:55"), encoding="utf-8")
+        cached = await kernel.lookup("10.0.0.5", 0.0)  # the first read is after 0.0: no re-read
+        # Hosts probed after that read wait for one re-read, shared by all of them.
+        after = time.monotonic()
+        fresh = await asyncio.gather(*(kernel.lookup(a, after) for a in ("10.0.0.5", "10.0.0.7", "10.0.0.6")))
+        return [e.mac if e else None for e in (first, cached, *fresh)]
+
+    assert asyncio.run(lookups()) == [MAC, MAC, "00:11:22:33:44:55", "98:F9:CC:AF:59:0D", None]
+    assert asyncio.run(KernelNeighbours(tmp_path / "absent").lookup("10.0.0.5", 0.0)) is None
+
+
+def test_kernel_rereads_are_coalesced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "arp"
+    path.write_text(PROC, encoding="utf-8")
+    kernel = KernelNeighbours(path, interval=0.1)
+    reads: list[float] = []
+    original = neighbours.parse_neighbours
+
+    def counting(handle: IO[str], name: str) -> neighbours.NeighbourTable:
+        reads.append(time.monotonic())
+        return original(handle, name)
+
+    monkeypatch.setattr(neighbours, "parse_neighbours", counting)
+
+    async def host(delay: float) -> str | None:
+        await asyncio.sleep(delay)
+        entry = await kernel.lookup("10.0.0.5", time.monotonic())
+        return entry.mac if entry else None
+
+    async def many() -> list[str | None]:
+        # 20 hosts finishing 10 ms apart over 0.2 s: about one read per 0.1 s interval, not twenty.
+        return await asyncio.gather(*(host(i * 0.01) for i in range(20)))
+
+    assert asyncio.run(many()) == [MAC] * 20
+    assert 2 <= len(reads) <= 5
+    assert all(b - a >= 0.09 for a, b in pairwise(reads))
 
 
 def test_import_rows_without_a_mac_get_the_tables_mac() -> None:

@@ -18,6 +18,7 @@ the rest is read. Incomplete entries (no MAC, all-zero, broadcast or multicast M
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import ipaddress
@@ -68,7 +69,7 @@ _MAC_TOKEN = re.compile(
     r"|(?=[0-9]*[A-Fa-f])[0-9A-Fa-f]{12}"
     r")(?![0-9A-Fa-f:.\-])"
 )
-_IPV4_TOKEN = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])")
+_IPV4 = re.compile(r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}")
 _INCOMPLETE_WORDS = re.compile(r"\b(?:incomplete|failed|none)\b|\(incomplete\)|\b0x0\b", re.IGNORECASE)
 _ZERO = "00:00:00:00:00:00"
 _BROADCAST = "FF:FF:FF:FF:FF:FF"
@@ -134,8 +135,13 @@ def _address(text: str) -> str:
 
 
 def _ip(token: str) -> str | None:
+    token = token.strip("()[],;")
+    if _IPV4.fullmatch(token):
+        return token  # already canonical: the common case, without ipaddress's slower parse
+    if ":" not in token:
+        return None  # neither a dotted quad nor an IPv6 address
     try:
-        address = ipaddress.ip_address(token.strip("()[],;").split("%", 1)[0])
+        address = ipaddress.ip_address(token.split("%", 1)[0])
     except ValueError:
         return None
     return str(address)
@@ -152,9 +158,24 @@ def _mac_from_token(token: str) -> str | None:
     return normalise_mac(token)
 
 
+def _proc_line(table: NeighbourTable, number: int, tokens: list[str]) -> bool:
+    """Fast path for /proc/net/arp's fixed columns (IP, HW type, Flags, HW address, Mask, Device)."""
+    address = _ip(tokens[0])
+    mac = _mac_from_token(tokens[3])
+    if address is None or mac is None:
+        return False
+    if tokens[2] == "0x0" or not _usable(mac):
+        table.incomplete += 1
+    else:
+        table.add(NeighbourEntry(address, mac, number, tokens[5]))
+    return True
+
+
 def _text_line(table: NeighbourTable, number: int, line: str) -> None:
     """One line of /proc/net/arp, ip neigh, show ip arp or arp -a output."""
     tokens = line.split()
+    if table.format == "proc-net-arp" and len(tokens) == 6 and _proc_line(table, number, tokens):
+        return
     if tokens[0].rstrip(":").casefold() == "interface":
         return  # Windows 'arp -a' section header: 'Interface: 10.0.0.2 --- 0xb' names this host, not a neighbour
     address = None
@@ -322,7 +343,7 @@ class NeighbourSource(Protocol):
     def collector(self) -> str:
         """Recorded as the observation's collector: 'neighbour:<file>' or 'neighbour:kernel'."""
 
-    def lookup(self, address: str, not_before: float) -> NeighbourEntry | None:
+    async def lookup(self, address: str, not_before: float) -> NeighbourEntry | None:
         """The entry for an address, from a table read no earlier than ``not_before`` (time.monotonic)."""
 
 
@@ -337,16 +358,21 @@ class StaticNeighbours:
         """'neighbour:<file name>'."""
         return f"neighbour:{self.table.name}"
 
-    def lookup(self, address: str, not_before: float) -> NeighbourEntry | None:
+    async def lookup(self, address: str, not_before: float) -> NeighbourEntry | None:
         """The file's entry for the address (the file does not change during a scan)."""
         return self.table.entries.get(address)
 
 
 @dataclass
 class KernelNeighbours:
-    """This host's own ARP table, re-read when a host finished probing after the last read."""
+    """This host's own ARP table, re-read for hosts that finished probing after the last read.
+
+    Re-reads are coalesced: at most one per ``interval`` seconds however many hosts finish, and every
+    lookup still answers from a read made after its host was probed (it waits for the next one).
+    """
 
     path: Path = KERNEL_ARP
+    interval: float = 0.5
     _table: NeighbourTable | None = None
     _read_at: float = float("-inf")
 
@@ -359,16 +385,23 @@ class KernelNeighbours:
         """False where the kernel keeps no /proc/net/arp (not Linux, or a restricted container)."""
         return self.path.is_file()
 
-    def lookup(self, address: str, not_before: float) -> NeighbourEntry | None:
-        """The kernel's entry, re-reading the table if it is older than ``not_before``."""
-        if self._read_at < not_before:
-            try:
-                with self.path.open(encoding="utf-8", errors="replace") as handle:
-                    self._table = parse_neighbours(handle, "kernel")
-            except OSError:
-                self._table = None
-            self._read_at = time.monotonic()
+    async def lookup(self, address: str, not_before: float) -> NeighbourEntry | None:
+        """The kernel's entry from a read made after ``not_before``; waits at most ``interval`` for one."""
+        while self._read_at < not_before:
+            wait = self._read_at + self.interval - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)  # another host's lookup may re-read meanwhile
+                continue
+            self._refresh()
         return self._table.entries.get(address) if self._table is not None else None
+
+    def _refresh(self) -> None:
+        try:
+            with self.path.open(encoding="utf-8", errors="replace") as handle:
+                self._table = parse_neighbours(handle, "kernel")
+        except OSError:
+            self._table = None
+        self._read_at = time.monotonic()
 
 
 def add_neighbour_macs(

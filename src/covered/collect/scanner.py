@@ -151,7 +151,7 @@ class Scanner:
         for source in self.neighbours:
             # After probing, so the kernel has resolved the host; a host that answered nothing else but
             # ARP still becomes a device through its MAC.
-            entry = source.lookup(address, probed)
+            entry = await source.lookup(address, probed)
             if entry is not None and entry.mac not in macs:
                 macs.add(entry.mac)
                 ctx.observations.append(neighbour_observation(entry, source.collector))
