@@ -54,3 +54,14 @@ def test_unknown_kind_is_a_usage_error(registry: Registry) -> None:
 def test_query_syntax_characters_are_literal(registry: Registry) -> None:
     # FTS5 operators in user text must not raise: they are quoted as words.
     registry.search_index.search('Hikvision NEAR( "AND" OR * -')
+
+
+def test_repeated_words_count_once_and_long_questions_are_refused(registry: Registry) -> None:
+    from covered.registry.search import MAX_TERMS
+
+    index = registry.search_index
+    once = [h.id for h in index.search("hikvision supermarket")]
+    assert once
+    assert [h.id for h in index.search(" ".join(["hikvision", "Supermarket"] * 5_000))] == once
+    with pytest.raises(UsageError, match=f"at most {MAX_TERMS}"):
+        index.search(" ".join(f"word{i}" for i in range(MAX_TERMS + 1)))

@@ -46,6 +46,10 @@ class SearchHit:
     source: str | None
 
 
+MAX_TERMS = 32
+"""Most distinct words a search takes (a question, not a document)."""
+
+
 class SearchIndex:
     """An in-memory FTS5 index of the registry's searchable records."""
 
@@ -117,9 +121,13 @@ class SearchIndex:
 
     def search(self, text: str, *, kinds: tuple[str, ...] = SEARCH_KINDS, limit: int = 20) -> list[SearchHit]:
         """Best matches first: every word must match; if nothing does, any word may."""
-        words = _WORD.findall(text)
+        # Repeated words add nothing to a query and FTS5's cost grows with their count: keep each word once,
+        # and at most MAX_TERMS of them.
+        words = list(dict.fromkeys(w.casefold() for w in _WORD.findall(text)))
         if not words:
             raise UsageError("TEXT", "give at least one word to search for")
+        if len(words) > MAX_TERMS:
+            raise UsageError("TEXT", f"{len(words)} different words; search with at most {MAX_TERMS}")
         unknown = set(kinds) - set(SEARCH_KINDS)
         if unknown:
             raise UsageError("--kind", f"unknown kind {sorted(unknown)[0]!r} (choose from {', '.join(SEARCH_KINDS)})")
