@@ -188,3 +188,10 @@ def test_readme_environment_table_matches_the_cli() -> None:
     section = readme.split("## Environment", 1)[1].split("\n## ", 1)[0]
     rows = dict(re.findall(r"^\| `(COVERED_[A-Z_]+)` \| `?([^`|]+?)`? \|", section, flags=re.M))
     assert {k: v for k, v in rows.items() if v.startswith("--")} == declared
+
+
+def test_piped_tables_keep_every_id_whole(registry: Registry) -> None:
+    result = run("bans")
+    assert result.returncode == 0, result.stderr
+    missing = [e for e in registry.events if e not in result.stdout]
+    assert not missing, missing[:5]

@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 
 __all__ = ["emit", "err", "freshness_note", "out", "print_leads", "print_table", "print_warnings"]
 
-# Piped output is not folded to 80 columns: ids and dates must stay whole for grep and diff.
-out = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 200)
+# Piped output is never folded: ids and dates must stay whole for grep and diff (a table is as wide as it needs).
+out = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 100_000)
 err = Console(stderr=True, highlight=False)
 
 
