@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -13,7 +14,7 @@ from covered.identify import identifier_for
 from covered.model import Channel, Observation
 from covered.registry import Registry
 from covered.sim import Fleet, FleetSpec
-from tests.collect.probe_helpers import context, serve
+from tests.collect.probe_helpers import FAST, context, serve
 
 BASE = "http://127.0.0.1:8080/"
 
@@ -143,3 +144,28 @@ def test_icon_declared_by_the_login_page_is_read() -> None:
     assert ("http", "title", "Login") in found
     assert ("http", "path", "/images/logo.ico 200") in found
     assert ("favicon", "bytes", base64.b64encode(icon).decode()) in found
+
+
+def test_a_stalling_login_page_ends_the_probe() -> None:
+    seen: list[str] = []
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        path = (await reader.readuntil(b"\r\n\r\n")).decode().split(" ", 2)[1]
+        seen.append(path)
+        if path != "/":
+            await asyncio.sleep(30)  # the login page never comes
+            return
+        body = b'<script>location.href="/a.htm"</script><meta http-equiv="refresh" content="0;url=/b.htm">'
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body)
+        await writer.drain()
+
+    async def go() -> tuple[list[Observation], float]:
+        async with serve(handler) as port, context("127.0.0.1") as ctx:
+            began = time.monotonic()
+            await PathProbe().probe(ctx, port)
+            return ctx.observations, time.monotonic() - began
+
+    observations, seconds = asyncio.run(go())
+    assert seen == ["/", "/b.htm"]  # meta refresh targets are listed before script targets
+    assert [(o.channel, o.field) for o in observations] == [(Channel.ANOMALY, "timeout")]
+    assert seconds < FAST.request_deadline + 1.5

@@ -81,7 +81,7 @@ def _same_host_path(base: str, target: str) -> str | None:
 
 
 def next_pages(base: str, status: int, location: str | None, body: str) -> list[str]:
-    """Same-host pages the front page sends a browser to, in the order a browser would follow them."""
+    """Same-host pages the front page sends a browser to: Location, then meta refresh, then script targets."""
     found: list[str] = []
     candidates: list[str] = []
     if 300 <= status < 400 and location:
@@ -155,7 +155,7 @@ class PathProbe:
             page_url = url_for(ctx.address, port, path, tls)
             answer = await self._page(ctx, port, tls, path)
             if answer is None:
-                continue
+                return  # a page that timed out or broke: the device is not asked again (one stall at most)
             page_status, page_location, page_text = answer
             pages += [p for p in next_pages(page_url, page_status, page_location, page_text) if p not in done]
             icons += [p for p in icon_links(page_url, page_text) if p not in icons]
