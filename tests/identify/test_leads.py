@@ -113,3 +113,24 @@ def test_lead_round_trips_through_json(registry: Registry) -> None:
     result = attribute(registry, obs("port", "tcp", "37777"))
     again = Attribution.model_validate_json(result.model_dump_json())
     assert again.lead == result.lead
+
+
+def test_csv_and_table_views_show_the_lead(registry: Registry) -> None:
+    import csv
+    import io
+
+    from rich.console import Console
+
+    from covered.report.device_views import attributions_csv, leads_table
+
+    lead = attribute(registry, obs("port", "tcp", "37777"))
+    plain = attribute(registry, obs("http", "title", "AXIS"))
+    rows = list(csv.DictReader(io.StringIO(attributions_csv([lead, plain]))))
+    assert [r["lead"] for r in rows] == ["possibly Dahua (TCP 37777 open, nothing else answered)", ""]
+    table = leads_table([lead, plain], "leads")
+    assert table.row_count == 1  # only the device with a lead
+    console = Console(record=True, width=200)
+    console.print(table)
+    text = console.export_text()
+    assert "Dahua" in text
+    assert "TCP 37777 open: Dahua DVRIP" in text

@@ -39,6 +39,7 @@ ATTRIBUTION_CSV_FIELDS = (
     "matchers",
     "conflicts",
     "notes",
+    "lead",
 )
 """Columns of `--csv` for identify and import."""
 
@@ -66,6 +67,7 @@ def attributions_csv(attributions: Sequence[Attribution]) -> str:
         row["matchers"] = ";".join(dict.fromkeys(e.matcher for e in attribution.evidence))
         row["conflicts"] = ";".join(attribution.conflicts)
         row["notes"] = ";".join(attribution.notes)
+        row["lead"] = attribution.lead.summary if attribution.lead is not None else ""
         writer.writerow(row)
     return buffer.getvalue()
 
