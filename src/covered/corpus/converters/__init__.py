@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from covered.corpus.candidate import Candidate
-from covered.corpus.converters import ehole, fingerprinthub, nmap, recog
+from covered.corpus.converters import ehole, fingerprinthub, nmap, recog, webappanalyzer, whatweb
 from covered.corpus.lock import CorpusSpec
 from covered.corpus.tree import GitTree
 from covered.corpus.vendors import VendorNames
@@ -26,5 +26,7 @@ CONVERTERS: dict[str, Converter] = {
     "nmap": nmap.convert,
     "ehole": ehole.convert,
     "fingerprinthub": fingerprinthub.convert,
+    "whatweb": whatweb.convert,
+    "webappanalyzer": webappanalyzer.convert,
 }
 """Converter id (``corpora.yml``'s ``converter``) to its function."""
