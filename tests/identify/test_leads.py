@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from covered.identify import identifier_for
@@ -134,3 +136,23 @@ def test_csv_and_table_views_show_the_lead(registry: Registry) -> None:
     text = console.export_text()
     assert "Dahua" in text
     assert "TCP 37777 open: Dahua DVRIP" in text
+
+
+def test_registry_check_reports_bad_port_hints_and_suggestions(data_copy: Path) -> None:
+    from covered.identify import check_data
+    from covered.registry import load_registry
+
+    hints = data_copy / "port_hints.yml"
+    hints.write_text(
+        hints.read_text(encoding="utf-8")
+        + "- port: 37777\n  transport: tcp\n  vendor: dahua\n  service: again\n  reference: x\n  licence: facts\n"
+        + "- port: 1234\n  transport: tcp\n  vendor: no-such-maker\n  service: x\n  reference: x\n  licence: facts\n",
+        encoding="utf-8",
+    )
+    titles = data_copy / "signatures" / "http_title.yml"
+    text = titles.read_text(encoding="utf-8")
+    titles.write_text(text.replace("  suggests: dahua\n", "  suggests: nobody\n", 1), encoding="utf-8")
+    problems = [str(p) for p in check_data(load_registry(data_copy, check_references=False))]
+    assert any("port_hints.yml" in p and "port hint tcp/37777 listed twice" in p for p in problems)
+    assert any("port_hints.yml" in p and "unknown vendor id 'no-such-maker'" in p for p in problems)
+    assert any("generic-http-title-web-service: suggests an unknown vendor id 'nobody'" in p for p in problems)
