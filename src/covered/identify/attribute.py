@@ -94,6 +94,8 @@ _EXPLAIN = {
     Channel.SSH: "SSH",
     Channel.SIP: "SIP",
     Channel.DHCP: "DHCP",
+    Channel.LAPI: "LAPI answer",
+    Channel.MDNS: "mDNS",
     Channel.PORT: "open port",
 }
 
