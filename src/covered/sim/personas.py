@@ -947,7 +947,8 @@ LEAD_PERSONAS: tuple[Persona, ...] = (
         weight=0.0,
         sources=("device-protocols.md#0 and #4.5 (TCP 37777 DVRIP; client-first, no banner)",),
         notes="Only 37777 is reachable (a forwarded app port) and it accepts but answers nothing; the truth is "
-        "Dahua, the most a scan can honestly say is a lead. The model and firmware are never shown.",
+        "Dahua, the most a scan can honestly say is a lead. Model and firmware are reasoned guesses in Dahua's "
+        "naming scheme; no probe ever sees them.",
     ),
     Persona(
         id="mac-only-hikvision",
@@ -960,7 +961,8 @@ LEAD_PERSONAS: tuple[Persona, ...] = (
         oui=_HIKVISION_OUI,
         weight=0.0,
         sources=("shared/research/oui-prefixes.json (Hikvision MA-L blocks)",),
-        notes="No service answers (filtered); only the neighbour table shows it, by its MAC.",
+        notes="No service answers (filtered); only the neighbour table shows it, by its MAC. Model and firmware "
+        "are reasoned guesses in Hikvision's naming scheme; no probe ever sees them.",
     ),
     Persona(
         id="mac-only-dahua",
@@ -972,7 +974,10 @@ LEAD_PERSONAS: tuple[Persona, ...] = (
         lines=(ModelLine("quiet", (_m("IPC-HDW1431T1-S4", "2.800.0000000.13.R"),)),),
         oui=_DAHUA_OUI,
         weight=0.0,
-        sources=("shared/research/oui-prefixes.json (Dahua MA-L blocks)", "device-protocols.md#4.1 (model)"),
+        sources=(
+            "shared/research/oui-prefixes.json (Dahua MA-L blocks)",
+            "device-protocols.md#4.1 (DHIP reply: IPC-HDW1431T1-S4, 2.800.0000000.13.R)",
+        ),
         notes="No service answers (filtered); only the neighbour table shows it, by its MAC.",
     ),
     Persona(
