@@ -1,4 +1,4 @@
-"""HTTP and HTTPS: Server, WWW-Authenticate, Location, title, body markers and the favicon, read within bounds."""
+"""HTTP and HTTPS: Server, WWW-Authenticate, Location, other headers, cookies, title, body and the favicon, bounded."""
 
 from __future__ import annotations
 
@@ -12,11 +12,37 @@ import httpx
 from covered.collect.probes.base import ProbeContext, decode_text
 from covered.model import Channel
 
-__all__ = ["HttpProbe", "describe_failure", "fetch", "fetch_or_note", "url_for"]
+__all__ = ["MAX_HEADERS", "HttpProbe", "describe_failure", "fetch", "fetch_or_note", "record_headers", "url_for"]
 
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
 MAX_BODY_OBSERVATION = 16_384
 """Characters of a page body kept as an observation (signatures look for markers near the top)."""
+
+
+MAX_HEADERS = 32
+"""Other response headers, and Set-Cookie headers, recorded per answer (each at most MAX_HEADER_VALUE chars)."""
+MAX_HEADER_VALUE = 1024
+_OWN_FIELD_HEADERS = frozenset({"server", "www-authenticate", "location", "set-cookie"})
+
+
+def record_headers(ctx: ProbeContext, headers: httpx.Headers, port: int, probe: str) -> None:
+    """Every other response header as http/header 'Name: value', each Set-Cookie as http/cookie 'name=value'.
+
+    Names keep the case the device sent; cookie attributes (Path, Expires...) are dropped, as web fingerprints
+    match cookie names and values. Both are bounded in count and length: a hostile device may send thousands.
+    """
+    kept = cookies = 0
+    for raw_name, raw_value in headers.raw:
+        name, value = decode_text(raw_name), decode_text(raw_value)
+        lower = name.lower()
+        if lower == "set-cookie":
+            cookie = value.split(";", 1)[0].strip()
+            if cookie and cookies < MAX_HEADERS:
+                cookies += 1
+                ctx.add(Channel.HTTP, "cookie", cookie[:MAX_HEADER_VALUE], port, probe)
+        elif lower not in _OWN_FIELD_HEADERS and kept < MAX_HEADERS:
+            kept += 1
+            ctx.add(Channel.HTTP, "header", f"{name}: {value[:MAX_HEADER_VALUE]}", port, probe)
 
 
 def url_for(address: str, port: int, path: str, tls: bool) -> str:
@@ -112,6 +138,7 @@ class HttpProbe:
                 ctx.add(Channel.HTTP, field, value[:1024], port, self.name)
         if 300 <= status < 400 and headers.get("location"):
             ctx.add(Channel.HTTP, "location", headers["location"][:1024], port, self.name)
+        record_headers(ctx, headers, port, self.name)
         title = _TITLE.search(body)
         if title is not None:
             ctx.add(Channel.HTTP, "title", html.unescape(decode_text(title.group(1))).strip()[:512], port, self.name)
