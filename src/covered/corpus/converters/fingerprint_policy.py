@@ -35,7 +35,9 @@ _GENERIC = re.compile(
     r"^(?:goahead(?:-webs)?|webs|boa|lighttpd|mini_httpd|micro_httpd|thttpd|uc-httpd|mongoose|nginx|apache|"
     r"(?:ip|network|web|net|wifi|h\.?264)\s*camera|web\s*service|netsurveillance(?:\s*web)?|dvr|nvr|ipc|"
     r"jquery|login|web\s*client|miniupnpd?|rompager|allegro.*|embedded\s*web\s*server|"
-    r"linux.*upnp.*|portable\s*sdk.*|dropbear.*|openssh.*|busybox.*|\(none\)\s*login:?)$",
+    r"linux.*upnp.*|portable\s*sdk.*|dropbear.*|openssh.*|busybox.*|\(none\)\s*login:?)"
+    # a version after the name ("Boa/0.94.14rc21", "lighttpd/1.4.35") keeps it generic
+    r"(?:[\s/_-]*v?\d[\w.\-]*)?$",
     re.IGNORECASE,
 )
 _COMMON = frozenset(

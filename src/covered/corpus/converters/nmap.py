@@ -126,9 +126,8 @@ def _group_names(entry: MatchLine) -> dict[int, str]:
         if len(parts) >= 4 and parts[0] == "o":
             for n in _refs(parts[3]):
                 names.setdefault(n, "firmware")
-    for n in (
-        _refs(re.sub(r"^.*?model:\s*", "", entry.fields.get("i", ""))) if "model:" in entry.fields.get("i", "") else ()
-    ):
+    # "i/model: $2; protocol $1/": only the reference right after "model:" is the model.
+    for n in _refs(" ".join(re.findall(r"model:\s*([^;,]*)", entry.fields.get("i", "")))):
         names.setdefault(n, "model")
     for n in _refs(entry.fields.get("p", "")):
         names.setdefault(n, "model")

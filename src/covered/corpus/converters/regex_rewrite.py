@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["Rewritten", "Unsupported", "count_groups", "example_of", "literal_text", "plain_literal", "rewrite"]
+__all__ = ["Rewritten", "Unsupported", "count_groups", "example_of", "literal_text", "rewrite"]
 
 _POSIX = {
     "alpha": "a-zA-Z",
@@ -223,41 +223,7 @@ def _open_group(index: int, names: Mapping[int, str], keep_numbered: bool) -> st
     return "(" if keep_numbered else "(?:"
 
 
-_ESCAPED_CHAR = {"r": "\r", "n": "\n", "t": "\t", "f": "\f", "v": "\v", "0": "\0", "e": "\x1b"}
 _META = set(".^$|?*+()[]{}")
-
-
-def plain_literal(source: str) -> str | None:
-    """The one string a regex made only of literal characters (and ^/$ anchors at its ends) matches, else None."""
-    body = source
-    if body.startswith("^"):
-        body = body[1:]
-    if body.endswith("$") and not body.endswith("\\$"):
-        body = body[:-1]
-    out: list[str] = []
-    i = 0
-    while i < len(body):
-        ch = body[i]
-        if ch == "\\":
-            nxt = body[i + 1 : i + 2]
-            if nxt in _ESCAPED_CHAR:
-                out.append(_ESCAPED_CHAR[nxt])
-                i += 2
-                continue
-            if nxt == "x" and re.fullmatch(r"[0-9a-fA-F]{2}", body[i + 2 : i + 4]):
-                out.append(chr(int(body[i + 2 : i + 4], 16)))
-                i += 4
-                continue
-            if nxt and not nxt.isalnum():
-                out.append(nxt)
-                i += 2
-                continue
-            return None
-        if ch in _META:
-            return None
-        out.append(ch)
-        i += 1
-    return "".join(out)
 
 
 def literal_text(source: str) -> str:
