@@ -14,6 +14,7 @@ from dulwich.repo import Repo
 from covered.corpus import CorpusSpec, GitTree, VendorNames, build_corpus, write_corpus
 from covered.corpus.converters import CONVERTERS, whatweb
 from covered.corpus.converters.ruby_regex import Untranslatable, name_groups, translate
+from covered.corpus.converters.web_fields import verdict
 from covered.corpus.converters.whatweb_plugin import RubyRegexLiteral, read_plugin
 from covered.identify import signatures_for
 from covered.identify.signatures import FieldMatcher
@@ -269,3 +270,25 @@ def test_only_the_extracted_group_stays_capturing() -> None:
     found = re.search(named, "Lanswitch - V100R003 HttpServer 1.1")
     assert found is not None
     assert found.groupdict() == {"firmware": "003"}
+
+
+@pytest.mark.parametrize(
+    ("literal", "maker", "field", "vendor", "confidence"),
+    [
+        # Strings of WhatWeb's kedacom-truesens, h3c-secblade-firewall, vivotek-network-camera, huawei-firewall.
+        ("KEDACOM-Webs", "Kedacom", "server", "kedacom", Confidence.MEDIUM),
+        ("Switch", "H3C", "server", None, Confidence.LOW),
+        ("Network Dome Camera", "Vivotek", "server", None, Confidence.LOW),
+        ("<!--Modify by wangxiangguang 2006-9-29 for BYDD15857 Begin -->", "Huawei", "body", "huawei", Confidence.LOW),
+        ("<title>Login</title>", "Huawei", "body", None, Confidence.LOW),
+    ],
+)
+def test_generic_strings_name_no_maker_and_named_ones_are_medium(
+    registry: Registry, literal: str, maker: str, field: str, vendor: str | None, confidence: Confidence
+) -> None:
+    names = VendorNames(registry.vendors, registry.brands)
+    resolved = names.resolve(maker)
+    assert resolved is not None
+    judged = verdict(literal, resolved, names, field=field)
+    assert (judged.vendor, judged.confidence) == (vendor, confidence)
+    assert (judged.claim is SignatureClaim.GENERIC) == (vendor is None or not registry.vendors[vendor].restricted)

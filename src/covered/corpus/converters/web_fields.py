@@ -171,7 +171,8 @@ _COMMON_WORDS = frozenset(
             "network not nvr of on page password please png post push realm recorder rel right rights script",
             "scrolling server service size span src station style stylesheet system table td text the title to",
             "top tr true type ui url user username value video view viewer web webcam webs welcome width window",
-            "with www you your loading",
+            "with www you your loading switch router gateway modem firewall projector printer print phone",
+            "dome ptz bullet box fisheye thermal wireless wifi pan tilt zoom speed hd",
         )
     ).split()
 )
@@ -206,7 +207,8 @@ def verdict(
     """
     core = literal.strip()
     named = names_maker(core, maker, names)
-    if field != "md5" and not named and (len(core) < 5 or not _distinctive(core)):
+    single_word = re.fullmatch(r"[A-Za-z]+", core) is not None
+    if field != "md5" and not named and (len(core) < 5 or single_word or not _distinctive(core)):
         return _GENERIC
     confidence = Confidence.HIGH if named and model else Confidence.MEDIUM if named else Confidence.LOW
     if certainty <= 25:
