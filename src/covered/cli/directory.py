@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from covered.cli.options import CsvOpt, JsonOpt, OutputOpt, choose_format, split
+from covered.cli.options import CsvOpt, JsonOpt, OutputOpt, choose_format, non_empty, split
 from covered.cli.output import emit, freshness_note, out, print_table
 from covered.cli.root import app, selected_registry
 from covered.errors import UsageError
@@ -57,18 +57,20 @@ def bans(
 
     registry = selected_registry()
     fmt = choose_format(as_json, as_csv)
+    if count and group_by is not None:
+        raise UsageError("--count", "choose one of --count and --group-by")
     query = EventQuery.parse(
         registry,
-        vendor=split(vendor),
-        country=split(country),
-        actor=split(actor),
-        actor_type=split(actor_type),
-        action=split(action),
-        reason=split(reason),
-        status=split(status),
-        source=split(source),
-        since=since,
-        until=until,
+        vendor=split(vendor, "--vendor"),
+        country=split(country, "--country"),
+        actor=split(actor, "--actor"),
+        actor_type=split(actor_type, "--actor-type"),
+        action=split(action, "--action"),
+        reason=split(reason, "--reason"),
+        status=split(status, "--status"),
+        source=split(source, "--source"),
+        since=non_empty(since, "--since"),
+        until=non_empty(until, "--until"),
     )
     index = registry.event_index
     events = index.select(query)

@@ -10,7 +10,7 @@ import typer
 
 from covered.errors import UsageError
 
-__all__ = ["CsvOpt", "DataOption", "DbOpt", "JsonOpt", "OutputOpt", "choose_format", "split"]
+__all__ = ["CsvOpt", "DataOption", "DbOpt", "JsonOpt", "OutputOpt", "choose_format", "non_empty", "split"]
 
 DataOption = Annotated[
     Path | None,
@@ -27,9 +27,19 @@ CsvOpt = Annotated[bool, typer.Option("--csv", help="CSV with a header row.")]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")]
 
 
-def split(values: Sequence[str] | None) -> list[str]:
-    """Accept repeated options and comma-separated lists alike."""
-    return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
+def split(values: Sequence[str] | None, option: str | None = None) -> list[str]:
+    """Accept repeated options and comma-separated lists alike; a given option that names nothing is an error."""
+    parts = [part.strip() for value in values or () for part in value.split(",") if part.strip()]
+    if option is not None and values and not parts:
+        raise UsageError(option, f"{values[0]!r} names no value")
+    return parts
+
+
+def non_empty(value: str | None, option: str) -> str | None:
+    """An option's text, refusing an empty or blank one (it would silently filter nothing)."""
+    if value is not None and not value.strip():
+        raise UsageError(option, "empty value")
+    return value
 
 
 def choose_format(as_json: bool, as_csv: bool) -> str:

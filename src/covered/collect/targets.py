@@ -65,7 +65,9 @@ def parse_ports(text: str | None) -> PortSpec:
             protocol = protocol.lower()
             if protocol not in {"tcp", "udp"}:
                 raise UsageError("--ports", f"unknown protocol in {raw!r} (use /tcp or /udp)")
-        low, _, high = item.partition("-")
+        low, dash, high = item.partition("-")
+        if dash and not (low and high):
+            raise UsageError("--ports", f"{raw!r} is an open range (write both ends: 1-1024)")
         try:
             start, stop = int(low), int(high or low)
         except ValueError:
@@ -81,13 +83,20 @@ def parse_ports(text: str | None) -> PortSpec:
 
 def _range(text: str) -> Iterator[IPAddress]:
     """'10.0.0.1-10.0.0.9' or '10.0.0.1-9'."""
-    first_text, last_text = text.split("-", 1)
+    first_text, last_text = (part.strip() for part in text.split("-", 1))
+    if not first_text or not last_text:
+        raise ValueError("a range needs both ends (10.0.0.1-10.0.0.9 or 10.0.0.1-9)")
     first = ipaddress.ip_address(first_text)
     if "." in last_text or ":" in last_text:
         last = ipaddress.ip_address(last_text)
     else:
         if not isinstance(first, ipaddress.IPv4Address):
             raise ValueError("short ranges are IPv4 only")
+        if not last_text.isdigit() or int(last_text) > 255:
+            raise ValueError(
+                f"a short range ends in the first address's /24: {last_text!r} is not 0-255 "
+                "(write the full end address to cross it)"
+            )
         last = ipaddress.IPv4Address(int(first) - int(first) % 256 + int(last_text))
     if type(first) is not type(last) or int(last) < int(first):
         raise ValueError("range end before start")
@@ -131,7 +140,8 @@ def expand_targets(items: Iterable[str], targets_file: Path | None = None) -> li
     sources: list[tuple[str, str]] = [("TARGETS", item) for item in items]
     if targets_file is not None:
         if not targets_file.is_file():
-            raise UsageError("--targets-file", f"{targets_file} not found")
+            what = "is a folder, not a file" if targets_file.is_dir() else "not found"
+            raise UsageError("--targets-file", f"{targets_file} {what}")
         for number, line in enumerate(read_utf8(targets_file).splitlines(), start=1):
             text = line.split("#", 1)[0].strip()
             if text:
@@ -168,16 +178,22 @@ class Scope:
         if path is None:
             return scope
         if not path.is_file():
-            raise UsageError("--scope", f"{path} not found")
+            raise UsageError("--scope", f"{path} {'is a folder, not a file' if path.is_dir() else 'not found'}")
         try:
-            document = yaml.safe_load(read_utf8(path)) or {}
+            document = yaml.safe_load(read_utf8(path))
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
             raise DataError(path, mark.line + 1 if mark else None, f"YAML syntax: {exc.problem}") from None
+        if document is None or document == {}:
+            # An empty scope would mean "no restriction": a file given as a scope must say what it allows.
+            raise DataError(path, 1, "empty scope: list the networks it allows (allow: [CIDR, ...])")
         if not isinstance(document, dict) or set(document) - {"allow", "deny"}:
             raise DataError(path, 1, "expected a mapping with 'allow' and/or 'deny' lists of CIDRs")
         for key in ("allow", "deny"):
-            for item in document.get(key) or []:
+            items = document.get(key) or []
+            if not isinstance(items, list):
+                raise DataError(path, None, f"{key}: expected a list of CIDRs, got {type(items).__name__} {items!r}")
+            for item in items:
                 try:
                     getattr(scope, key).append(ipaddress.ip_network(str(item), strict=False))
                 except ValueError as exc:
@@ -190,7 +206,7 @@ class Scope:
             return "in the scope's deny list"
         if self.allow and not any(address in network for network in self.allow):
             return "outside the scope's allow list"
-        if address.is_multicast or address.is_unspecified or address.is_reserved:
+        if address.is_multicast or address.is_unspecified or (address.is_reserved and not address.is_loopback):
             return "not a unicast host address"
         if address.is_global and not self.allow_public:
             return "public address space (use --allow-public to scan it)"

@@ -133,7 +133,13 @@ def observations_from_flags(
     def add(channel: Channel, field_name: str, value: str) -> None:
         out.append(Observation(device=device, channel=channel, field=field_name, value=value, collector="cli"))
 
+    from covered.errors import UsageError
+
     if mac is not None:
+        from covered.identify.oui import normalise_mac
+
+        if normalise_mac(mac) is None:
+            raise UsageError("--mac", f"{mac!r} is not a MAC address (12 hex digits, e.g. 58:50:ED:1F:E3:85)")
         add(Channel.MAC, "address", mac)
     if http_server is not None:
         add(Channel.HTTP, "server", http_server)
@@ -149,11 +155,12 @@ def observations_from_flags(
         elif _MMH3.match(favicon_hash):
             add(Channel.FAVICON, "mmh3", favicon_hash)
         else:
-            from covered.errors import UsageError
-
             raise UsageError("--favicon-hash", f"{favicon_hash!r} is neither an MD5 hex digest nor an mmh3 integer")
     if cert is not None:
-        add(Channel.TLS, "pem", cert.read_text(encoding="ascii", errors="replace"))
+        text = cert.read_text(encoding="ascii", errors="replace")
+        if "-----BEGIN CERTIFICATE-----" not in text:
+            raise UsageError("--cert", f"{cert} is not a PEM certificate (no BEGIN CERTIFICATE block)")
+        add(Channel.TLS, "pem", text)
     if onvif_scopes is not None:
         add(Channel.ONVIF, "scopes", onvif_scopes)
     if snmp_sysobjectid is not None:

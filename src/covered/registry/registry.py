@@ -307,6 +307,9 @@ def load_registry(data_dir: Path | str | None = None, *, check_references: bool 
         registry.records[kind] = bucket
     for path in _files(root, "corroborations"):
         registry.corroborations.extend(load_records(path, Corroboration))
+    if not registry.records.get("vendor"):
+        # An empty folder would pass every check and list nothing: it is not a registry.
+        raise DataError(root, None, "no vendor records: not a registry data folder (see covered registry check)")
     if check_references:
         from covered.registry.check import reference_problems
 

@@ -73,7 +73,7 @@ def audit_entry(
     )
 
 
-def _match(session: Session, result: DeviceResultRow) -> DeviceRow | None:
+def _match(session: Session, result: DeviceResultRow, seen: set[int]) -> DeviceRow | None:
     serial = (result.attribution or {}).get("serial")
     if result.mac:
         found = session.scalars(select(DeviceRow).where(DeviceRow.mac == result.mac)).first()
@@ -87,6 +87,9 @@ def _match(session: Session, result: DeviceResultRow) -> DeviceRow | None:
         # The same address with no contradicting identity is the same device: a scan that did not reach the port
         # that gave the MAC or serial (fewer ports, no credentials) must not split it in two.
         query = select(DeviceRow).where(DeviceRow.address == result.address)
+        if seen:
+            # A device this scan already found by its MAC or serial (perhaps at a new address) is not this one.
+            query = query.where(DeviceRow.id.not_in(seen))
         if result.mac:
             query = query.where(DeviceRow.mac.is_(None))
         if serial:
@@ -108,11 +111,13 @@ def merge_scan(store: Store, scan_id: int) -> tuple[int, int, int]:
             return 0, 0, 0
         seen: set[int] = set()
         results = session.scalars(select(DeviceResultRow).where(DeviceResultRow.scan_id == scan_id)).all()
+        # Results that carry a MAC or serial are matched first, so an address-only result cannot take their device.
+        results = sorted(results, key=lambda r: (not (r.mac or (r.attribution or {}).get("serial")), r.id))
         for result in results:
             if result.error and not result.services and not result.vendor and not result.mac:
                 continue  # a host that only failed (e.g. timed out on connect) is not a device
             attribution = result.attribution or {}
-            device = _match(session, result)
+            device = _match(session, result, seen)
             if device is None:
                 key = result.mac or attribution.get("serial") or result.address or result.device_key
                 device = DeviceRow(key=f"{key}", first_seen=now)
