@@ -105,3 +105,12 @@ def test_a_stalling_server_costs_one_deadline() -> None:
     observations, seconds = asyncio.run(go())
     assert [o.channel for o in observations if o.channel is Channel.LAPI] == []
     assert seconds < FAST.request_deadline + 1.0
+
+
+def test_one_request_per_port(fleet: Fleet) -> None:
+    async def go(address: str) -> int:
+        async with context(address) as ctx:
+            await LapiProbe().probe(ctx, 80)
+            return ctx.limiter.sent
+
+    assert [asyncio.run(go(d.address)) for d in fleet.devices] == [LapiProbe.packets] * len(fleet.devices)

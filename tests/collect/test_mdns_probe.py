@@ -121,3 +121,13 @@ def test_probe_asks_for_at_most_a_few_types() -> None:
     received = asyncio.run(go())
     assert len(received) == 2
     assert len(dns.message.from_wire(received[1]).question) == 4
+
+
+def test_packets_stay_within_the_declared_budget(fleet: Fleet) -> None:
+    async def go(address: str) -> int:
+        async with context(address) as ctx:
+            await MdnsProbe().probe(ctx, 5353)
+            return ctx.limiter.sent
+
+    assert asyncio.run(go(fleet.devices[0].address)) == MdnsProbe.packets  # enumeration, then the instances
+    assert asyncio.run(go(fleet.devices[1].address)) == 1  # nobody answered the enumeration

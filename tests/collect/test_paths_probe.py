@@ -169,3 +169,14 @@ def test_a_stalling_login_page_ends_the_probe() -> None:
     assert seen == ["/", "/b.htm"]  # meta refresh targets are listed before script targets
     assert [(o.channel, o.field) for o in observations] == [(Channel.ANOMALY, "timeout")]
     assert seconds < FAST.request_deadline + 1.5
+
+
+def test_packets_stay_within_the_declared_budget(fleet: Fleet) -> None:
+    async def go(address: str) -> int:
+        async with context(address) as ctx:
+            await PathProbe().probe(ctx, 80)
+            return ctx.limiter.sent
+
+    sent = [asyncio.run(go(device.address)) for device in fleet.devices]
+    assert all(1 <= n <= PathProbe.packets for n in sent), sent
+    assert sent[3] == 1  # the honeypot's titled page: the front page only
