@@ -32,6 +32,11 @@ def _file(name: str, data: bytes | str) -> Callable[[Path], Path]:
     return make
 
 
+def _folder(path: Path) -> Path:
+    path.mkdir()
+    return path
+
+
 def _manifest_of_wrong_shape(folder: Path) -> Path:
     path = folder / "pack.zip"
     with zipfile.ZipFile(path, "w") as pack:
@@ -62,6 +67,24 @@ CASES: dict[str, Case] = {
     "multicast group that is not an address": lambda d: ["scan", "127.0.0.1", "--multicast", "999.1.1.1"],
     "verify a manifest of the wrong shape": lambda d: ["verify", str(_manifest_of_wrong_shape(d))],
     "verify something that is not a zip": lambda d: ["verify", str(_file("pack.zip", b"PK not really")(d))],
+    "address range with no end": lambda d: ["scan", "127.20.0.1-", "--db", str(d / "x.db")],
+    "short range past .255": lambda d: ["scan", "127.20.0.1-999", "--db", str(d / "x.db")],
+    "open port range": lambda d: ["scan", "127.0.0.1", "--ports", "80-", "--db", str(d / "x.db")],
+    "empty scope file": lambda d: ["scan", "127.0.0.1", "--scope", str(_file("scope.yml", "")(d))],
+    "scope allow written as a string": lambda d: [
+        "scan",
+        "127.0.0.1",
+        "--scope",
+        str(_file("scope.yml", "allow: 127.0.0.0/8\n")(d)),
+    ],
+    "targets file that is a folder": lambda d: ["scan", "--targets-file", str(d)],
+    "empty data folder": lambda d: ["--data", str(_folder(d / "empty")), "registry", "check"],
+    "empty --since": lambda d: ["bans", "--since", ""],
+    "--vendor naming nothing": lambda d: ["bans", "--vendor", ",,,"],
+    "--count with --group-by": lambda d: ["bans", "--count", "--group-by", "country"],
+    "--mac that is not a MAC": lambda d: ["identify", "--mac", "zz:zz"],
+    "--cert that is not PEM": lambda d: ["identify", "--cert", str(_file("c.pem", "hello")(d))],
+    "search with too many words": lambda d: ["search", " ".join(f"w{i}" for i in range(40))],
 }
 
 
