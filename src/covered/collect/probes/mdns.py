@@ -9,12 +9,14 @@ section 12). Messages are built and parsed by dnspython; a malformed answer is a
 
 from __future__ import annotations
 
+import re
 import secrets
 
 import dns.exception
 import dns.flags
 import dns.message
 import dns.name
+import dns.rdata
 import dns.rdataclass
 import dns.rdatatype
 import dns.rrset
@@ -33,6 +35,7 @@ MAX_RECORDS = 64
 """Resource records read from one answer; the rest are ignored."""
 MAX_TXT = 32
 """TXT strings recorded per answer."""
+_SERVICE_TYPE = re.compile(r"(?:^|\.)_[^.]{1,63}\._(?:tcp|udp)\.local$")
 
 
 def mdns_query(names: list[str], query_id: int = 0) -> bytes:
@@ -69,23 +72,40 @@ def mdns_records(data: bytes, query_id: int | None = None) -> list[tuple[str, st
     for rrset in records:
         owner = _text(rrset.name)
         for rdata in list(rrset)[:MAX_RECORDS]:
-            if rrset.rdtype == dns.rdatatype.PTR:
+            # Records with the mDNS cache-flush bit (class 0x8001, RFC 6762 section 10.2) are not class IN to
+            # dnspython, which keeps their data unparsed: only owner names and TXT strings are read from those.
+            generic = isinstance(rdata, dns.rdata.GenericRdata)
+            if rrset.rdtype == dns.rdatatype.PTR and not generic:
                 target = _text(rdata.target)
                 if rrset.name == dns.name.from_text(SERVICES):
                     add("service", target)
-                else:
+                elif owner.endswith((".in-addr.arpa", ".ip6.arpa")):
+                    add("hostname", target)  # a reverse-mapping record names the host (RFC 6762 section 4)
+                elif _SERVICE_TYPE.search(owner):
                     add("service", owner)
                     add("instance", target)
             elif rrset.rdtype == dns.rdatatype.SRV:
                 add("instance", owner)
-                add("hostname", _text(rdata.target))
+                if not generic:
+                    add("hostname", _text(rdata.target))
             elif rrset.rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA):
                 add("hostname", owner)
             elif rrset.rdtype == dns.rdatatype.TXT:
-                for string in rdata.strings:
+                for string in _txt_strings(rdata.data) if generic else rdata.strings:
                     if txt < MAX_TXT and string:
                         txt += 1
                         add("txt", decode_text(string[:255]))
+    return out
+
+
+def _txt_strings(data: bytes) -> list[bytes]:
+    """The length-prefixed character-strings of TXT RDATA (RFC 1035 section 3.3.14); a short last one is cut."""
+    out: list[bytes] = []
+    position = 0
+    while position < len(data) and len(out) < MAX_TXT:
+        length = data[position]
+        out.append(data[position + 1 : position + 1 + length])
+        position += 1 + length
     return out
 
 
