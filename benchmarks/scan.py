@@ -29,7 +29,7 @@ from covered.collect.targets import PortSpec, Scope
 from covered.demo import start_sim, stop_sim
 from covered.identify import identifier_for
 from covered.registry import load_registry
-from covered.sim.accuracy import Score, load_truth, score
+from covered.sim.accuracy import ClassScore, Score, load_truth, score, score_by_class
 from covered.store import open_store
 
 BASE = "127.40.0.1"
@@ -41,7 +41,9 @@ def _last_address(base: str, size: int) -> str:
     return str(device_addresses(base, size)[-1])
 
 
-def run_covered(size: int, truth_path: Path, rate: float, host_rate: float, workdir: Path) -> tuple[float, Score]:
+def run_covered(
+    size: int, truth_path: Path, rate: float, host_rate: float, workdir: Path
+) -> tuple[float, Score, dict[str, ClassScore]]:
     """Scan the fleet with covered; wall time and score."""
     registry = load_registry()
     store = open_store(workdir / f"bench-{size}.db")
@@ -58,8 +60,12 @@ def run_covered(size: int, truth_path: Path, rate: float, host_rate: float, work
     status = run_planned(store, identifier_for(registry), planned)
     elapsed = time.perf_counter() - start
     assert status == "complete", status
-    found = [(facts["address"], a.restricted, a.vendor) for a, facts in device_rows(store, planned.scan_id)]
-    return elapsed, score(load_truth(truth_path), found)
+    rows = device_rows(store, planned.scan_id)
+    found = [(facts["address"], a.restricted, a.vendor) for a, facts in rows]
+    classes = score_by_class(
+        load_truth(truth_path), [(facts["address"], a.restricted, a.vendor, a.lead is not None) for a, facts in rows]
+    )
+    return elapsed, score(load_truth(truth_path), found), classes
 
 
 def ensure_nmap() -> str | None:
@@ -146,17 +152,19 @@ def main() -> None:
     args = parser.parse_args()
     nmap = None if args.skip_nmap else ensure_nmap()
     rows = []
+    per_class: list[tuple[int, dict[str, ClassScore]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         for size in args.sizes:
             truth = workdir / f"truth-{size}.jsonl"
             fleet, _ = start_sim(size, args.seed, BASE, truth, duration=7200)
             try:
-                covered_time, covered_score = run_covered(size, truth, args.rate, args.host_rate, workdir)
+                covered_time, covered_score, classes = run_covered(size, truth, args.rate, args.host_rate, workdir)
                 nmap_result = run_nmap(nmap, size, truth, workdir, args.nmap_cap) if nmap else None
             finally:
                 stop_sim(fleet)
             rows.append((size, covered_time, covered_score, nmap_result))
+            per_class.append((size, classes))
     print(
         f"covered: --rate {args.rate:.0f} --host-rate {args.host_rate:.0f} (defaults 300 and 20); "
         "nmap: -sS -sU -sV -Pn -n -T4 with scripts http-title, http-server-header, ssl-cert, banner, "
@@ -196,6 +204,41 @@ def main() -> None:
                 )
         for line in covered_score.wrong[:10]:
             print(f"         covered miss: {line}")
+    for size, classes in per_class:
+        print_classes(size, classes)
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part / whole:6.1%}" if whole else f"{'-':>6}"
+
+
+def print_classes(size: int, classes: dict[str, ClassScore]) -> None:
+    """Per persona class: maker named, restricted recall, false claims, OEM-upstream recall, leads."""
+    print(f"\ncovered per persona class, {size} devices")
+    print(
+        f"{'persona':<30} {'devices':>7} {'restricted':>10} {'maker named':>11} {'restricted':>10} "
+        f"{'false':>6} {'relabel':>8} {'leads':>6}"
+    )
+    print(f"{'':<30} {'':>7} {'':>10} {'':>11} {'recall':>10} {'claims':>6} {'upstream':>8} {'':>6}")
+    total = ClassScore()
+    for name, row in sorted(classes.items()):
+        for attribute in vars(total):
+            setattr(total, attribute, getattr(total, attribute) + getattr(row, attribute))
+        print(
+            f"{name:<30} {row.devices:>7} {row.restricted:>10} {_pct(row.maker_named, row.devices):>11} "
+            f"{_pct(row.restricted_called, row.restricted):>10} {row.false_claims:>6} "
+            f"{_pct(row.relabel_upstream_named, row.relabels):>8} {row.leads:>6}"
+        )
+    called = total.restricted_called + total.false_claims
+    print(
+        f"{'all':<30} {total.devices:>7} {total.restricted:>10} {_pct(total.maker_named, total.devices):>11} "
+        f"{_pct(total.restricted_called, total.restricted):>10} {total.false_claims:>6} "
+        f"{_pct(total.relabel_upstream_named, total.relabels):>8} {total.leads:>6}"
+    )
+    print(
+        f"maker named for {_pct(total.restricted_maker_named, total.restricted).strip()} of restricted devices; "
+        f"restricted precision {_pct(total.restricted_called, called).strip()}"
+    )
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Score", "load_truth", "score"]
+__all__ = ["ClassScore", "Score", "load_truth", "score", "score_by_class"]
 
 
 @dataclass
@@ -85,3 +85,49 @@ def score(truth: Mapping[str, Mapping[str, Any]], found: Iterable[tuple[str, boo
             if vendor == expected.get("vendor"):
                 result.vendor_right += 1
     return result
+
+
+@dataclass
+class ClassScore:
+    """One persona class: how many devices, how many restricted, and what the tool made of them."""
+
+    devices: int = 0
+    restricted: int = 0
+    maker_named: int = 0
+    restricted_maker_named: int = 0
+    restricted_called: int = 0
+    false_claims: int = 0
+    relabels: int = 0
+    relabel_upstream_named: int = 0
+    leads: int = 0
+
+
+def score_by_class(
+    truth: Mapping[str, Mapping[str, Any]], found: Iterable[tuple[str, bool | None, str | None, bool]]
+) -> dict[str, ClassScore]:
+    """Per persona class: (address, restricted verdict, vendor, is a lead) per device against the truth.
+
+    A relabel is a device whose brand is not its maker's own (Annke, Lorex, EZVIZ...): naming the upstream
+    maker is what the OEM-upstream recall counts.
+    """
+    seen = {address: (verdict, vendor, lead) for address, verdict, vendor, lead in found}
+    out: dict[str, ClassScore] = {}
+    for address, expected in truth.items():
+        row = out.setdefault(str(expected.get("persona")), ClassScore())
+        verdict, vendor, lead = seen.get(address, (None, None, False))
+        row.devices += 1
+        maker = expected.get("vendor")
+        named = maker is not None and vendor == maker
+        row.maker_named += named
+        row.leads += bool(lead)
+        if expected.get("restricted"):
+            row.restricted += 1
+            row.restricted_maker_named += named
+            row.restricted_called += verdict is True
+        elif verdict is True:
+            row.false_claims += 1
+        brand = expected.get("brand")
+        if maker is not None and brand is not None and brand != f"{maker}-brand":
+            row.relabels += 1
+            row.relabel_upstream_named += named
+    return out
