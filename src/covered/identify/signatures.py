@@ -215,7 +215,7 @@ def load_signatures(folder: Path) -> SignatureSet:
     return compile_signatures(load_signature_records(folder))
 
 
-def _whole(signature: Signature, value: str) -> bool:
+def matches_whole(signature: Signature, value: str) -> bool:
     """Whether the signature's match spans the whole (stripped) value."""
     text = normalise(value).strip()
     if signature.equals is not None:
@@ -255,7 +255,7 @@ def signature_problems(signatures: SignatureSet, known_vendors: set[str], known_
                 # (the weak-matcher discipline, held across every curated and imported file). Only examples that
                 # are the generic string and nothing more count: a scopes list that also names Dahua may be
                 # claimed for its name.
-                if not _whole(signature, example.value):
+                if not matches_whole(signature, example.value):
                     continue
                 for other in matches:
                     theirs = other.signature
