@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -42,6 +43,20 @@ def _manifest_of_wrong_shape(folder: Path) -> Path:
     with zipfile.ZipFile(path, "w") as pack:
         pack.writestr("manifest.json", json.dumps(["not", "an", "object"]))
     return path
+
+
+_HELD: list[socket.socket] = []
+"""Sockets kept open for the whole test run (a busy address the simulator must report)."""
+
+
+def _busy(address: str, port: int) -> str:
+    """Take a loopback TCP port so a process started next finds it in use; returns the address."""
+    blocker = socket.socket()
+    blocker.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    blocker.bind((address, port))
+    blocker.listen(1)
+    _HELD.append(blocker)
+    return address
 
 
 CASES: dict[str, Case] = {
@@ -85,7 +100,28 @@ CASES: dict[str, Case] = {
     "--mac that is not a MAC": lambda d: ["identify", "--mac", "zz:zz"],
     "--cert that is not PEM": lambda d: ["identify", "--cert", str(_file("c.pem", "hello")(d))],
     "search with too many words": lambda d: ["search", " ".join(f"w{i}" for i in range(40))],
+    "sim --base whose range leaves loopback": lambda d: ["sim", "--base", "127.255.255.250", "--size", "100"],
+    "sim --base outside loopback": lambda d: ["sim", "--base", "10.0.0.1"],
+    "sim on a busy address": lambda d: [
+        "sim",
+        "--personas",
+        "generic-embedded",
+        "--base",
+        _busy("127.79.0.1", 80),
+        "--duration",
+        "1",
+    ],
+    "--resume-id of no scan": lambda d: ["scan", "--resume-id", "999", "--db", str(d / "x.db")],
+    "diff of no scan": lambda d: ["diff", "998", "999", "--db", str(d / "x.db")],
 }
+
+NAMED: dict[str, str] = {
+    "sim --base whose range leaves loopback": "--base: 100 addresses from 127.255.255.250 do not fit",
+    "sim on a busy address": "--base: 127.79.0.1 tcp/80 is already in use",
+    "--resume-id of no scan": "--resume-id: no scan with id 999",
+    "diff of no scan": "SCAN_A: no scan with id 998",
+}
+"""What the one line must say for cases whose wording was wrong (the option it names, the cause)."""
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -96,6 +132,7 @@ def test_bad_input_is_one_clean_line(name: str, tmp_path: Path) -> None:
     lines = [line for line in result.stderr.splitlines() if line.startswith("covered:")]
     assert len(lines) == 1, result.stderr
     assert "unexpected error" not in lines[0], lines[0]
+    assert NAMED.get(name, "") in lines[0], lines[0]
 
 
 def _wait_for(stream: IO[str], text: str, seconds: float) -> list[str]:

@@ -46,7 +46,7 @@ def sim(
     """Start emulated cameras, NVRs and routers on loopback addresses (for tests, demos and benchmarks)."""
     from pydantic import ValidationError
 
-    from covered.sim import FleetSpec, plan_fleet, run_fleet, write_neighbour_table
+    from covered.sim import FleetSpec, SimError, plan_fleet, run_fleet, write_neighbour_table
 
     chosen = tuple(p.strip() for p in personas.split(",") if p.strip()) if personas is not None else None
     try:
@@ -62,7 +62,12 @@ def sim(
         f"simulating {size} devices from {base} (seed {seed}); device password for credentialed probes: "
         f"{spec.username} / {spec.password}; stop with Ctrl-C or SIGTERM"
     )
-    raise typer.Exit(run_fleet(spec, duration, truth))
+    try:
+        status = run_fleet(spec, duration, truth)
+    except SimError as exc:
+        # Only start-up failures reach here (a taken address and port): the --base range is busy.
+        raise UsageError("--base", str(exc)) from None
+    raise typer.Exit(status)
 
 
 @app.command()

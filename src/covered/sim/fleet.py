@@ -216,7 +216,10 @@ def write_truth(truth: list[DeviceTruth], path: Path) -> None:
 
 
 def run_fleet(spec: FleetSpec, duration: float | None, truth_path: Path | None) -> int:
-    """Run a fleet until SIGTERM/SIGINT or ``duration`` seconds; 0 after a clean stop, 1 if a worker failed."""
+    """Run a fleet until SIGTERM/SIGINT or ``duration`` seconds; 0 after a clean stop, 1 if a worker failed.
+
+    Raises SimError when the fleet cannot start (an address and port already in use).
+    """
     fleet = Fleet(spec)
     if truth_path is not None:
         write_truth(fleet.truth, truth_path)
@@ -228,7 +231,15 @@ def run_fleet(spec: FleetSpec, duration: float | None, truth_path: Path | None) 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     status = 0
     try:
+        # A fleet that cannot start (an address already in use) raises: it is the caller's bad input, not a
+        # failure of a running fleet.
         fleet.start_blocking()
+    except BaseException:
+        fleet.stop_blocking()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        raise
+    try:
         log.warning(
             "covered sim: %d devices from %s up in %.2f s; user %r, password %r",
             len(fleet.devices),

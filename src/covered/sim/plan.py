@@ -77,7 +77,11 @@ class FleetSpec(BaseModel):
         if not self.password:
             digest = hashlib.sha256(f"covered-sim-password:{self.seed}".encode()).hexdigest()
             object.__setattr__(self, "password", f"Sim{digest[:10]}!")
-        device_addresses(self.base, self.size)  # raises when the range leaves 127.0.0.0/8
+        try:
+            device_addresses(self.base, self.size)
+        except SimError as exc:
+            # A range that leaves 127.0.0.0/8 is a bad value of the spec, reported like the others.
+            raise ValueError(str(exc)) from None
         return self
 
 
