@@ -131,6 +131,8 @@ def scan(
     if resume or resume_id is not None:
         if targets or targets_file:
             raise UsageError("--resume", "a resumed scan keeps its own targets; give none")
+        if resume_id is not None:
+            store.scan(resume_id, "--resume-id")
         planned = resume_scan(store, resume_id, credentials)
         options = planned.options
         options = dataclasses.replace(

@@ -85,12 +85,12 @@ class Store:
             )
             return scan.id
 
-    def scan(self, scan_id: int) -> ScanRow:
-        """One scan; UsageError when it does not exist."""
+    def scan(self, scan_id: int, option: str = "--scan-id") -> ScanRow:
+        """One scan; UsageError naming the option that gave the id when it does not exist."""
         with self.session() as session:
             row = session.get(ScanRow, scan_id)
         if row is None:
-            raise UsageError("--resume", f"no scan with id {scan_id}")
+            raise UsageError(option, f"no scan with id {scan_id}")
         return row
 
     def latest_unfinished(self) -> ScanRow | None:

@@ -187,11 +187,11 @@ def diff_scans(store: Store, first: int, second: int) -> DiffResult:
     """Compare two merged scans device by device."""
     with store.session() as session:
 
-        def sightings(scan_id: int) -> dict[int, SightingRow]:
-            store.scan(scan_id)
+        def sightings(scan_id: int, name: str) -> dict[int, SightingRow]:
+            store.scan(scan_id, name)
             return {s.device_id: s for s in session.scalars(select(SightingRow).where(SightingRow.scan_id == scan_id))}
 
-        a, b = sightings(first), sightings(second)
+        a, b = sightings(first, "SCAN_A"), sightings(second, "SCAN_B")
         devices = {d.id: d for d in session.scalars(select(DeviceRow).where(DeviceRow.id.in_(set(a) | set(b))))}
 
     def row(device_id: int, sighting: SightingRow) -> dict[str, Any]:
