@@ -72,6 +72,11 @@ def relax(pattern: str) -> str:
     return "".join(out)
 
 
+def _extracted(hit: re.Match[str], names: frozenset[str]) -> dict[str, str]:
+    """The named groups a signature extracts, those that took part in the match."""
+    return {k: v for k, v in hit.groupdict().items() if v is not None and k in names}
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
     """A signature that matched a value, with what it extracted."""
@@ -92,6 +97,7 @@ class FieldMatcher:
     _set_positions: list[int] = field(default_factory=list)
     _set_match: Any = None
     _relaxed: set[int] = field(default_factory=set)
+    _extract: list[frozenset[str]] = field(default_factory=list)
     _cache: dict[str, tuple[Match, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -112,6 +118,7 @@ class FieldMatcher:
             compiled = re.compile(signature.pattern, flags)
             position = len(self._patterns)
             self._patterns.append((signature, compiled))
+            self._extract.append(frozenset(signature.extract))
             inline = "".join(signature.flags)
             prefilter = relax(signature.pattern)
             try:
@@ -153,15 +160,8 @@ class FieldMatcher:
                     continue
                 hit = compiled.search(text)
                 if hit is not None:
-                    groups = hit.groupdict()
-                    found.append(
-                        Match(
-                            signature,
-                            {k: v for k, v in groups.items() if v is not None and k in signature.extract}
-                            if groups
-                            else {},
-                        )
-                    )
+                    extracted = _extracted(hit, self._extract[position]) if compiled.groupindex else {}
+                    found.append(Match(signature, extracted))
         result = tuple(found)
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
