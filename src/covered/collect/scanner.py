@@ -156,6 +156,11 @@ class Scanner:
                 macs.add(entry.mac)
                 ctx.observations.append(neighbour_observation(entry, source.collector))
         useful = [o for o in ctx.observations if o.channel is not Channel.ANOMALY]
+        if error is None and not useful and not open_tcp:
+            # A host the kernel would not send to (no route, refused) is an error of that host, kept in the scan
+            # instead of vanishing like a silent one.
+            refused = [o.value for o in ctx.observations if o.channel is Channel.ANOMALY and o.field == "connection"]
+            error = refused[0] if refused else None
         attribution: Attribution | None = None
         if useful or open_tcp:
             attribution = self.identifier.attribute(address, ctx.observations)

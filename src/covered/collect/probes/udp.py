@@ -51,17 +51,35 @@ class _Receiver(asyncio.DatagramProtocol):
             self.future.set_exception(exc)
 
 
+def _unreachable(ctx: ProbeContext, port: int, exc: OSError) -> None:
+    """Record once per host that the kernel refused to send to it (no route, broadcast, firewall)."""
+    what = f"cannot send to {ctx.address}: {exc.strerror or type(exc).__name__}"
+    if not any(o.channel is Channel.ANOMALY and o.value.endswith(what) for o in ctx.observations):
+        ctx.anomaly("connection", what, port, "udp")
+
+
 async def exchange(ctx: ProbeContext, port: int, payload: bytes) -> bytes | None:
     """Send one datagram and wait for the first answer; None when the port is closed or nothing answers."""
     loop = asyncio.get_running_loop()
     future: asyncio.Future[bytes] = loop.create_future()
-    transport, _ = await loop.create_datagram_endpoint(lambda: _Receiver(future), remote_addr=(ctx.address, port))
+    try:
+        # connect() of the UDP socket already fails for an address the kernel will not send to: ENETUNREACH or
+        # EHOSTUNREACH (no route), EACCES (a broadcast address without SO_BROADCAST, udp(7)), EPERM (firewall).
+        transport, _ = await loop.create_datagram_endpoint(lambda: _Receiver(future), remote_addr=(ctx.address, port))
+    except OSError as exc:
+        _unreachable(ctx, port, exc)
+        return None
     try:
         await ctx.packet()
         transport.sendto(payload)
         data = await asyncio.wait_for(future, ctx.limits.read_timeout)
         return data[: ctx.limits.max_datagram]
-    except (TimeoutError, ConnectionRefusedError, OSError):
+    except (TimeoutError, ConnectionRefusedError):
+        # No answer, or an ICMP port unreachable: a closed port, not an anomaly.
+        return None
+    except OSError as exc:
+        # An ICMP network or host unreachable reported later (error_received) or a refused sendto.
+        _unreachable(ctx, port, exc)
         return None
     finally:
         transport.close()
