@@ -54,7 +54,8 @@ def test_scan_of_an_unroutable_network_completes(tmp_path: Path) -> None:
         timeout=120,
         check=False,
     )
-    assert "Traceback" not in result.stderr and "covered: " not in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "covered: " not in result.stderr, result.stderr
     assert result.returncode == 0, result.stderr
     row = json.loads(result.stdout.splitlines()[0])
     assert row["error"] == "udp: cannot send to 10.9.9.9: Network is unreachable"
