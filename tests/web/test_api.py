@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import re
+import socket
+import threading
+import time
+from pathlib import Path
 
+import httpx
 import pytest
 
-from tests.web.conftest import Clients, Estate, csrf_of, login_token
+from covered.registry import Registry
+from covered.store import open_store
+from covered.web import create_app
+from covered.web.users import create_token, create_user
+from tests.web.conftest import Clients, Estate, csrf_of, free_port, login_token
 
 PAGES = ["/", "/devices", "/devices/1", "/findings", "/audit", "/scans", "/directory", "/lookup", "/records/hikvision"]
 API = ["/api/overview", "/api/devices", "/api/devices/1", "/api/findings", "/api/audit", "/api/scans", "/api/bans"]
@@ -163,7 +172,21 @@ def test_roles_and_csrf_guard_status_changes(clients: Clients) -> None:
         ),
         ("post", "/api/findings/1/status", {"json": {"status": "planned"}}, 400),
         ("post", "/api/findings/999999/status", {"json": {"status": "planned", "reason": "x"}}, 404),
-        ("get", "/api/scans/diff?a=1&b=99999", {}, 400),
+        ("get", "/api/scans/diff?a=1&b=99999", {}, 404),
+        # Ids past a 64-bit integer name no row: not found, never a driver overflow (a 500).
+        ("get", "/api/devices/9223372036854775808", {}, 404),
+        ("get", "/api/devices/100000000000000000000", {}, 404),
+        ("get", "/devices/9223372036854775808", {}, 404),
+        ("get", "/devices/100000000000000000000", {}, 404),
+        ("post", "/api/findings/9223372036854775808/status", {"json": {"status": "planned", "reason": "x"}}, 404),
+        (
+            "post",
+            "/findings/100000000000000000000/status",
+            {"data": {"status": "planned", "reason": "x", "csrf": "-"}},
+            404,
+        ),
+        ("get", "/api/scans/diff?a=1&b=9223372036854775808", {}, 404),
+        ("get", "/scans?a=100000000000000000000&b=1", {}, 404),
     ],
 )
 def test_malformed_requests_get_clear_errors_never_a_traceback(
@@ -174,7 +197,106 @@ def test_malformed_requests_get_clear_errors_never_a_traceback(
     assert response.status_code == status, response.text[:500]
     assert "Traceback" not in response.text
     assert 'File "' not in response.text
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
     if path.startswith("/api/"):
         assert response.json()["error"]
     else:
         assert re.search(r'<p class="error" role="alert">[^<]+</p>', response.text)
+
+
+def _raw_exchange(estate: Estate, request: bytes, body_chunks: int = 0, chunk: bytes = b"") -> tuple[bytes, float]:
+    """Send a request head (and optionally chunked body parts) on a plain socket; the answer and its delay."""
+    host, port = estate.base_url.removeprefix("http://").split(":")
+    started = time.monotonic()
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(request)
+        try:
+            for _ in range(body_chunks):
+                sock.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server answered and closed while the rest was still on its way
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            part = sock.recv(65536)
+            if not part:
+                break
+            answer += part
+    return answer, time.monotonic() - started
+
+
+def test_an_oversized_body_is_refused_before_it_is_read_or_anyone_is_signed_in(estate: Estate) -> None:
+    # 200 MiB declared, nothing sent: the answer comes at once, without waiting for the body.
+    head = (
+        b"POST /api/findings/1/status HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 209715200\r\n\r\n"
+    )
+    answer, took = _raw_exchange(estate, head)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert b"x-content-type-options: nosniff" in answer.lower()
+    assert took < 5
+    # A chunked body gives no length up front: counted as it streams, refused past the limit (1 MiB).
+    head = (
+        b"POST /findings/1/status HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded"
+        b"\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    answer, _ = _raw_exchange(estate, head, body_chunks=40, chunk=b"a" * 65536)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    # A body under the limit still reaches the sign-in check.
+    client = httpx.Client(base_url=estate.base_url, timeout=10)
+    with client:
+        small = client.post(
+            "/api/findings/1/status", content=b"{}" + b" " * 1000, headers={"content-type": "application/json"}
+        )
+    assert small.status_code == 401
+
+
+def test_head_is_answered_wherever_get_is(clients: Clients) -> None:
+    client = clients.signed_in("vic")
+    for path in ["/", "/devices", "/devices/1", "/directory", "/login", "/static/style.css"]:
+        got, head = client.get(path), client.head(path)
+        assert head.status_code == got.status_code == 200, path
+        assert head.content == b"", path
+        assert head.headers["content-type"] == got.headers["content-type"], path
+    assert clients.anonymous().head("/devices").status_code == 303
+    assert clients.bearer("vic").head("/api/devices").status_code == 200
+
+
+def test_a_crash_is_the_error_page_with_the_security_headers_and_keeps_the_connection(
+    registry: Registry, tmp_path: Path
+) -> None:
+    import uvicorn
+
+    store = open_store(tmp_path / "crash.db")
+    create_user(store, "ann", "admin", "ann-admin-password", "test")
+    token = create_token(store, "ann", "tests", "test")
+    app = create_app(store, registry)
+
+    @app.get("/api/crash")
+    async def crash() -> None:
+        raise RuntimeError("a bug")
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            time.sleep(0.05)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            response = client.get("/api/crash", headers={"Authorization": f"Bearer {token}"})
+            assert response.status_code == 500
+            assert "incident" in response.json()["error"]
+            assert response.headers["x-frame-options"] == "DENY"
+            assert response.headers["cache-control"] == "no-store"
+            assert response.headers.get("connection") != "close"
+            # The same connection carries the next request (a reset one would need a new connection).
+            pool = client._transport._pool  # type: ignore[attr-defined]
+            assert len(pool.connections) == 1
+            assert client.get("/login").status_code == 200
+            assert len(pool.connections) == 1
+    finally:
+        server.should_exit = True
+        thread.join(10)

@@ -110,6 +110,111 @@ class StatusChange(BaseModel):
     expires: str | None = Field(None, max_length=10, description="Waiver expiry YYYY-MM-DD (exempted only).")
 
 
+MAX_BODY = 1024 * 1024
+"""Largest request body accepted (bytes): forms and JSON status changes are a few kilobytes."""
+
+
+class _BodyLimit:
+    """Pure ASGI middleware refusing bodies over MAX_BODY with 413 before any route, parser or sign-in check
+    runs: by the declared Content-Length at once, and by counting the bytes of a streamed (chunked) body."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        if scope["path"].startswith("/api/"):
+            body, kind = b'{"error":"request body too large (at most 1 MiB)"}', b"application/json"
+        else:
+            body, kind = b"request body too large (at most 1 MiB)", b"text/plain; charset=utf-8"
+        headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode()), (b"connection", b"close")]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await self._refuse(scope, send)
+            return
+        received = 0
+        started = refused = False
+
+        async def counting() -> Message:
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit and not started:
+                    # Answer now and tell the application the client left: whatever it does next is dropped.
+                    refused = True
+                    await self._refuse(scope, send)
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            if refused:
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        await self.app(scope, counting, tracking)
+
+
+class _HeadAsGet:
+    """Pure ASGI middleware answering HEAD wherever GET is answered: the GET's status and headers, no body
+    (RFC 9110, section 9.3.2). FastAPI's routes, unlike Starlette's, do not add HEAD to GET routes."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
+
+
+class _CrashGuard:
+    """Pure ASGI middleware turning an unexpected exception into the error page, inside the security-header
+    middleware: Starlette's ServerErrorMiddleware sits outside every user middleware, so its 500 carried none
+    of the headers and, re-raising, closed the keep-alive connection."""
+
+    def __init__(self, app: ASGIApp, render: Callable[[Request, Exception], Awaitable[Response]]) -> None:
+        self.app = app
+        self.render = render
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking)
+        except Exception as exc:
+            if started:
+                raise  # part of the answer is on the wire: only closing the connection is left
+            response = await self.render(Request(scope), exc)
+            await response(scope, receive, send)
+
+
 class _SecurityHeaders:
     """Pure ASGI middleware adding the security headers to every response (cheaper than BaseHTTPMiddleware)."""
 
@@ -165,7 +270,11 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
 
     # --- security plumbing ---------------------------------------------------------------------------
 
+    # Outermost first: HEAD becomes GET, then every answer (errors and 413s included) gets the headers.
+    app.add_middleware(_CrashGuard, render=lambda request, exc: crashed(request, exc))
+    app.add_middleware(_BodyLimit)
     app.add_middleware(_SecurityHeaders)
+    app.add_middleware(_HeadAsGet)
 
     async def user(request: Request) -> User:
         authorization = request.headers.get("authorization", "")
@@ -245,7 +354,6 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
     async def covered_error(request: Request, exc: CoveredError) -> Response:
         return error(request, 400, str(exc))
 
-    @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception) -> Response:
         incident = uuid.uuid4().hex[:12]
         log.exception("incident %s on %s %s", incident, request.method, request.url.path, exc_info=exc)
@@ -396,7 +504,10 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
     @app.get("/scans", response_class=HTMLResponse, include_in_schema=False)
     async def scans_page(request: Request, current: Viewer, a: int | None = None, b: int | None = None) -> Response:
         scans = queries.scan_list(store)
-        difference = diff_scans(store, a, b) if a is not None and b is not None else None
+        difference = None
+        if a is not None and b is not None:
+            queries.check_scans(store, a, b)
+            difference = diff_scans(store, a, b)
         return page(request, "scans.html", {"scans": scans, "diff": difference, "a": a, "b": b})
 
     @app.get("/directory", response_class=HTMLResponse, include_in_schema=False)
@@ -511,6 +622,7 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
     @app.get("/api/scans/diff", tags=["estate"])
     async def api_diff(current: Viewer, a: int, b: int) -> dict[str, Any]:
         """Devices new in scan b, gone since scan a, and changed between them."""
+        queries.check_scans(store, a, b)
         result = diff_scans(store, a, b)
         return {"new": result.new, "gone": result.gone, "changed": result.changed}
 
@@ -554,12 +666,10 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
 def _change_status(
     store: Store, current: User, finding_id: int, status: str, reason: str, waiver: str, expires: str
 ) -> int:
-    from sqlalchemy import select
-
     from covered.store.schema import FindingRow
 
     with store.session() as session:
-        row = session.scalars(select(FindingRow).where(FindingRow.id == finding_id)).first()
+        row = session.get(FindingRow, finding_id) if queries.storable_id(finding_id) else None
         if row is None:
             raise LookupError(f"no finding {finding_id}")
         device_id, subject, profile = row.device_id, row.subject, row.profile

@@ -32,15 +32,19 @@ __all__ = [
     "FindingFilter",
     "Page",
     "audit_page",
+    "check_scans",
     "device_detail",
     "device_page",
     "finding_page",
     "lead_list",
     "overview",
     "scan_list",
+    "storable_id",
 ]
 
 PAGE_SIZE = 50
+MAX_ROW_ID = 2**63 - 1
+"""Largest id a database row can have (a signed 64-bit integer in SQLite and PostgreSQL)."""
 DEVICE_SORTS = {
     "id": DeviceRow.id,
     "address": DeviceRow.address,
@@ -53,6 +57,19 @@ DEVICE_SORTS = {
     "first_seen": DeviceRow.first_seen,
 }
 FINDING_STATUSES = ("open", "review", "planned", "removed", "replaced", "exempted")
+
+
+def storable_id(value: int) -> bool:
+    """Whether a row could have this id; larger ids overflow the database driver, so they name nothing."""
+    return 1 <= value <= MAX_ROW_ID
+
+
+def check_scans(store: Store, *scan_ids: int) -> None:
+    """LookupError naming the first of these scans that does not exist."""
+    with store.session() as session:
+        for scan_id in scan_ids:
+            if not storable_id(scan_id) or session.get(ScanRow, scan_id) is None:
+                raise LookupError(f"no scan {scan_id}")
 
 
 @dataclass(frozen=True)
@@ -185,7 +202,7 @@ def device_choices(store: Store) -> dict[str, list[str]]:
 def device_detail(store: Store, device_id: int) -> dict[str, Any]:
     """One device: its record, evidence chain, findings, sightings (history), raw observations and audit entries."""
     with store.session() as session:
-        device = session.get(DeviceRow, device_id)
+        device = session.get(DeviceRow, device_id) if storable_id(device_id) else None
         if device is None:
             raise LookupError(f"no device {device_id}")
         findings = session.scalars(
