@@ -10,8 +10,12 @@ import time
 from pathlib import Path
 
 import httpx
+from sqlalchemy import select
 
-from tests.web.conftest import Estate, free_port
+from covered.store import open_store
+from covered.store.schema import AuditRow
+from covered.web.users import create_user
+from tests.web.conftest import Estate, free_port, login_token
 
 
 def _wait_up(url: str, process: subprocess.Popen[bytes]) -> None:
@@ -51,3 +55,42 @@ def test_two_workers_share_the_port_refuse_a_second_server_and_stop_together(est
         raise AssertionError("a worker kept serving after the server stopped")
     except httpx.TransportError:
         pass
+
+
+def _sign_in(url: str, name: str, password: str, source: str) -> httpx.Response:
+    # A fresh connection each time (from the given loopback address), so the kernel spreads them over workers.
+    transport = httpx.HTTPTransport(local_address=source)
+    with httpx.Client(base_url=url, transport=transport, timeout=30, headers={"Connection": "close"}) as client:
+        token = login_token(client)
+        return client.post("/login", data={"name": name, "password": password, "login_csrf": token, "next": "/"})
+
+
+def test_the_sign_in_lock_holds_across_workers_and_only_for_the_guessing_address(estate: Estate) -> None:
+    store = open_store(estate.db)
+    create_user(store, "olga", "admin", "olga-admin-password", "test")
+    port = free_port()
+    env = {**os.environ, "COVERED_DB": str(estate.db)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "covered", "serve", "--port", str(port), "--workers", "2"], env=env
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_up(url + "/login", server)
+        answers = [_sign_in(url, "olga", f"wrong-guess-{i:02}", "127.0.0.1").status_code for i in range(14)]
+        assert answers == [401] * 5 + [429] * 9
+        # The right password from the guessing address waits out the lock too...
+        locked = _sign_in(url, "olga", "olga-admin-password", "127.0.0.1")
+        assert locked.status_code == 429
+        assert int(locked.headers["retry-after"]) >= 1
+        # ...but from anywhere else it still works: five requests cannot lock the admin out.
+        assert _sign_in(url, "olga", "olga-admin-password", "127.0.0.2").status_code == 303
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(20)
+    with store.session() as session:
+        entries = session.scalars(select(AuditRow).where(AuditRow.target == "user olga").order_by(AuditRow.id)).all()
+    actions = [e.action for e in entries]
+    assert actions.count("sign-in-failed") == 5  # real password checks: five, not one series per worker
+    assert actions.count("sign-in-locked") == 1
+    assert {e.actor for e in entries if e.action.startswith("sign-in-")} == {"127.0.0.1"}
+    store.engine.dispose()

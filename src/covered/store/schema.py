@@ -8,10 +8,11 @@ moment keeps exactly the hosts it reported as stored, and ``--resume`` picks up 
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
 __all__ = [
     "ApiTokenRow",
@@ -24,13 +25,27 @@ __all__ = [
     "ScanHostRow",
     "ScanRow",
     "SightingRow",
+    "SignInFailureRow",
     "UserRow",
     "WebSessionRow",
+    "address_key",
 ]
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def address_key(address: str | None) -> str | None:
+    """A key that sorts addresses numerically as text in any database: IPv4 ('4' + 8 hex digits) before IPv6
+    ('6' + 32 hex digits) before anything that is not an address ('~' + the text)."""
+    if address is None:
+        return None
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return "~" + address[:63]
+    return f"{parsed.version}{int(parsed):0{parsed.max_prefixlen // 4}x}"
 
 
 class Base(DeclarativeBase):
@@ -119,6 +134,7 @@ class DeviceRow(Base):
         Index("ix_device_address", "address"),
         Index("ix_device_vendor_model", "vendor", "model"),
         Index("ix_device_site", "site"),
+        Index("ix_device_address_key", "address_key"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -137,6 +153,13 @@ class DeviceRow(Base):
     first_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
     last_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
     gone_since: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    address_key: Mapped[str | None] = mapped_column(String(64))
+    """Numeric sort key of ``address`` (see address_key), kept in step by the validator below."""
+
+    @validates("address")
+    def _keep_address_key(self, _name: str, value: str | None) -> str | None:
+        self.address_key = address_key(value)
+        return value
 
 
 class SightingRow(Base):
@@ -230,3 +253,18 @@ class ApiTokenRow(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("web_user.id", ondelete="CASCADE"))
     label: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class SignInFailureRow(Base):
+    """Failed web sign-ins for one account name from one source address, shared by every server worker:
+    the count drives an exponential back-off that locks only that name from that address."""
+
+    __tablename__ = "sign_in_failure"
+    __table_args__ = (UniqueConstraint("name", "source", name="uq_sign_in_failure_name_source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    source: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

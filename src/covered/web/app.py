@@ -42,6 +42,7 @@ from covered.web.directory import DIRECTORY_FILTERS, directory, lookup
 from covered.web.users import (
     SESSION_HOURS,
     Role,
+    SignInLocked,
     User,
     authenticate,
     create_user,
@@ -387,7 +388,15 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
         cookie = request.cookies.get(LOGIN_COOKIE, "")
         if not cookie or not hmac.compare_digest(cookie, login_csrf):
             raise Forbidden
-        found = authenticate(store, name, password)
+        # Failures count per name and source address (a proxy in front makes every client one address).
+        source = request.client.host if request.client else ""
+        try:
+            found = authenticate(store, name, password, source)
+        except SignInLocked as exc:
+            message = f"Too many failed sign-ins for this name from your address: try again in {exc.seconds} s."
+            response = login_page(request, next, message, 429)
+            response.headers["Retry-After"] = str(exc.seconds)
+            return response
         if found is None:
             return login_page(request, next, "Wrong name or password.", 401)
         cookie_value, _ = start_session(store, found)
