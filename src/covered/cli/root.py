@@ -66,6 +66,12 @@ def _os_error(exc: OSError) -> str:
     return f"{where}: {exc.strerror or type(exc).__name__}"
 
 
+def _read_only_write(exc: Exception) -> bool:
+    """A write into a database opened read-only (the store opens a file it may not write that way)."""
+    # Recognised by name: importing SQLAlchemy here would slow down every command, `--help` included.
+    return type(exc).__module__.startswith("sqlalchemy") and "readonly database" in str(exc)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run the CLI and turn every user-facing error into one line and an exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -83,6 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         err.print(f"covered: {escape(_os_error(exc))}", soft_wrap=True)
         return 2
     except Exception as exc:
+        if _read_only_write(exc) and not debug:
+            err.print("covered: --db: the database is read-only and this command writes to it", soft_wrap=True)
+            return 2
         # Last resort: whatever was not turned into a clean error where it arose is still one line, never a
         # traceback; --debug shows it.
         if debug:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from alembic.util.exc import CommandError
 from sqlalchemy import Engine, create_engine, event, func, insert, select, update
@@ -234,6 +235,10 @@ def open_store(value: str | Path | None = None) -> Store:
     try:
         migrate(engine)
     except OperationalError as exc:
+        if engine.dialect.name == "sqlite" and engine.url.database and "readonly" in str(exc.orig):
+            # A file the user may read but not write: reading commands still work on it.
+            engine.dispose()
+            return Store(_read_only_engine(Path(engine.url.database)))
         raise UsageError("--db", f"cannot open {where}: {exc.orig}") from None
     except DatabaseError as exc:
         # sqlite3 says "file is not a database" or "database disk image is malformed": not covered's, or damaged.
@@ -246,6 +251,38 @@ def open_store(value: str | Path | None = None) -> Store:
 
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _read_only_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # No journal_mode here: changing it writes the file header, which a read-only file refuses.
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _read_only_engine(path: Path) -> Engine:
+    """An engine reading a SQLite file the user cannot write (mode=ro URI); refuses one that needs migrating."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    # https://www.sqlite.org/uri.html: 'mode=ro' opens the file read-only; the path is percent-encoded.
+    engine = create_engine(f"sqlite:///file:{quote(str(path.resolve()))}?mode=ro&uri=true")
+    event.listen(engine, "connect", _read_only_pragmas)
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    try:
+        with engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+    except DatabaseError as exc:
+        raise UsageError("--db", f"{path} is read-only and cannot be read ({exc.orig})") from None
+    if current != head:
+        engine.dispose()
+        raise UsageError(
+            "--db",
+            f"{path} is read-only and its schema ({current or 'none'}) is older than this covered's ({head}): "
+            "open it once with write access to upgrade it",
+        )
+    return engine
 
 
 def migrate(engine: Engine) -> None:
