@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import html
-import re
 
 import httpx
 
 from covered.collect.probes.base import ProbeContext, decode_text
+from covered.collect.probes.page_text import record_page
 from covered.model import Channel
 
 __all__ = ["MAX_HEADERS", "HttpProbe", "describe_failure", "fetch", "fetch_or_note", "record_headers", "url_for"]
 
-_TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
-MAX_BODY_OBSERVATION = 16_384
 """Characters of a page body kept as an observation (signatures look for markers near the top)."""
 
 
@@ -139,11 +136,7 @@ class HttpProbe:
         if 300 <= status < 400 and headers.get("location"):
             ctx.add(Channel.HTTP, "location", headers["location"][:1024], port, self.name)
         record_headers(ctx, headers, port, self.name)
-        title = _TITLE.search(body)
-        if title is not None:
-            ctx.add(Channel.HTTP, "title", html.unescape(decode_text(title.group(1))).strip()[:512], port, self.name)
-        if body:
-            ctx.add(Channel.HTTP, "body", decode_text(body)[:MAX_BODY_OBSERVATION], port, self.name)
+        record_page(ctx, body, headers.get("content-type"), port, self.name)
         answer = await fetch_or_note(
             ctx, url_for(ctx.address, port, "/favicon.ico", tls), ctx.limits.max_favicon, self.name, port, quiet=True
         )

@@ -27,8 +27,9 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from covered.collect.probes.base import ProbeContext, decode_text
-from covered.collect.probes.http import MAX_BODY_OBSERVATION, fetch_or_note, url_for
+from covered.collect.probes.base import ProbeContext
+from covered.collect.probes.http import fetch_or_note, url_for
+from covered.collect.probes.page_text import decode_page, record_page
 from covered.model import Channel
 
 __all__ = ["MAX_EXTRA", "VENDOR_PAGES", "PathProbe", "icon_links", "next_pages"]
@@ -126,7 +127,9 @@ class PathProbe:
     name = "http-paths"
     channel = Channel.HTTP
     transport = "tcp"
-    ports = (80, 8080, 443, 8443)
+    # Plain-HTTP ports only: embedded UIs serve the same pages on 80 as on 443, and each extra TLS handshake costs
+    # the device (and a scan of many hosts) far more than the request itself.
+    ports = (80, 8080)
     packets = 1 + MAX_EXTRA
     needs_credentials = False
 
@@ -140,7 +143,7 @@ class PathProbe:
         status, headers, body, _ = front
         if not _embedded(status, headers, body):
             return
-        text = decode_text(body)
+        text = decode_page(body, headers.get("content-type"))
         pages = next_pages(base, status, headers.get("location"), text)
         icons = icon_links(base, text)
         budget = MAX_EXTRA
@@ -182,12 +185,7 @@ class PathProbe:
         for header, field in (("server", "server"), ("www-authenticate", "www-authenticate")):
             for value in headers.get_list(header):
                 ctx.add(Channel.HTTP, field, value[:1024], port, collector)
-        title = _TITLE.search(body)
-        if title is not None:
-            ctx.add(Channel.HTTP, "title", html.unescape(decode_text(title.group(1))).strip()[:512], port, collector)
-        text = decode_text(body)
-        if body:
-            ctx.add(Channel.HTTP, "body", text[:MAX_BODY_OBSERVATION], port, collector)
+        text = record_page(ctx, body, headers.get("content-type"), port, collector)
         return status, headers.get("location"), text
 
     async def _icon(self, ctx: ProbeContext, port: int, tls: bool, path: str) -> None:
