@@ -300,3 +300,99 @@ def test_a_crash_is_the_error_page_with_the_security_headers_and_keeps_the_conne
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+def _audit(api: httpx.Client, action: str) -> list[dict]:
+    rows = api.get("/api/audit").json()["rows"]
+    return [r for r in rows if r["action"] == action]
+
+
+def test_accounts_roles_disable_and_tokens_from_the_admin_page_and_the_api(estate: Estate, clients: Clients) -> None:
+    admin = clients.signed_in("alice")
+    csrf = csrf_of(admin)
+    api = clients.bearer("alice")
+    # The last enabled admin cannot be demoted or disabled, from the form or the API.
+    demote = admin.post("/admin/users/alice/role", data={"role": "viewer", "csrf": csrf})
+    assert demote.status_code == 400
+    assert "Role: alice is the last enabled admin" in demote.text
+    assert "--role" not in demote.text
+    assert api.post("/api/users/alice/role", json={"role": "editor"}).json()["error"].startswith("role: alice is")
+    assert admin.post("/admin/users/alice/disabled", data={"disabled": "yes", "csrf": csrf}).status_code == 400
+    assert {u["name"]: u["role"] for u in api.get("/api/users").json()}["alice"] == "admin"
+    # A role change needs no new password: the old one keeps working.
+    store = open_store(estate.db)
+    create_user(store, "rita", "viewer", "rita-viewer-password", "test")
+    rita_token = create_token(store, "rita", "rita's script", "test")
+    store.engine.dispose()
+    assert admin.post("/admin/users/rita/role", data={"role": "editor", "csrf": csrf}).status_code == 303
+    assert {u["name"]: u["role"] for u in api.get("/api/users").json()}["rita"] == "editor"
+    assert _audit(api, "user-role")[0]["target"] == "user rita"
+    rita = clients.anonymous()
+    signed = rita.post(
+        "/login", data={"name": "rita", "password": "rita-viewer-password", "login_csrf": login_token(rita)}
+    )
+    assert signed.status_code == 303
+    # Disabling ends the sessions and stops the tokens; enabling lets the token work again.
+    rita_api = clients.anonymous(headers={"Authorization": f"Bearer {rita_token}"})
+    assert rita_api.get("/api/devices").status_code == 200
+    assert admin.post("/admin/users/rita/disabled", data={"disabled": "yes", "csrf": csrf}).status_code == 303
+    assert rita.get("/devices").status_code == 303
+    assert rita_api.get("/api/devices").status_code == 401
+    assert api.post("/api/users/rita/disabled", json={"disabled": False}).status_code == 200
+    assert rita_api.get("/api/devices").status_code == 200
+    assert [e["after"] for e in _audit(api, "user-disabled")[:2]] == ["false", "true"]
+    # Tokens are listed without their values and can be revoked, from the page or the API.
+    tokens = api.get("/api/tokens").json()
+    mine = next(t for t in tokens if t["user"] == "rita")
+    assert mine["label"] == "rita's script"
+    assert rita_token not in str(tokens)
+    page = admin.get("/admin/users").text
+    assert f'action="/admin/tokens/{mine["id"]}/revoke"' in page
+    # With a cookie the API wants the CSRF header.
+    assert admin.delete(f"/api/tokens/{mine['id']}").status_code == 403
+    assert admin.delete(f"/api/tokens/{mine['id']}", headers={"X-CSRF-Token": csrf}).status_code == 200
+    assert rita_api.get("/api/devices").status_code == 401
+    assert _audit(api, "token-revoked")[0]["reason"] == f"API token {mine['id']} revoked"
+    assert api.delete("/api/tokens/9223372036854775808").status_code == 404
+    # Viewers and editors see none of it.
+    assert clients.bearer("ed").get("/api/users").status_code == 403
+    assert clients.bearer("vic").get("/api/tokens").status_code == 403
+
+
+def test_form_errors_speak_the_forms_words_and_keep_what_was_typed(clients: Clients) -> None:
+    editor = clients.signed_in("ed")
+    csrf = csrf_of(editor)
+    api = clients.bearer("ed")
+    finding = api.get("/api/findings", params={"status": "open"}).json()["rows"][-1]
+    typed = {"status": "exempted", "reason": "signed off by the site lead, ticket 7781", "csrf": csrf}
+    response = editor.post(f"/findings/{finding['id']}/status", data=typed)
+    assert response.status_code == 400
+    assert "--" not in response.text.split('role="alert">', 1)[1].split("</p>", 1)[0]
+    assert "Waiver: an exemption needs “Waiver” and “Expires”" in response.text
+    assert 'value="signed off by the site lead, ticket 7781"' in response.text
+    assert '<option value="exempted" selected>' in response.text
+    error = api.post(f"/api/findings/{finding['id']}/status", json={"status": "exempted", "reason": "x"})
+    assert error.json()["error"] == "waiver: an exemption needs waiver and expires"
+    admin = clients.signed_in("alice")
+    bad_name = admin.post(
+        "/admin/users", data={"name": "new person", "role": "editor", "password": "x" * 16, "csrf": csrf_of(admin)}
+    )
+    assert bad_name.status_code == 400
+    assert "Name: a user name is 1-120 characters without spaces" in bad_name.text
+    assert 'value="new person"' in bad_name.text
+    directory = editor.get("/directory", params={"since": "20x", "country": "GB"})
+    assert directory.status_code == 400
+    assert "Since: &#39;20x&#39; is not a date" in directory.text
+    assert 'value="20x"' in directory.text
+    assert 'value="GB"' in directory.text
+
+
+def test_every_placeholder_of_the_directory_filters_is_a_value_it_accepts(clients: Clients) -> None:
+    client = clients.signed_in("vic")
+    form = client.get("/directory").text
+    placeholders = re.findall(r'<input name="(\w+)" value="[^"]*" placeholder="([^"]+)"', form)
+    checked = [(name, hint) for name, hint in placeholders if name not in {"since", "until", "q"}]
+    assert {name for name, _ in checked} >= {"action", "reason", "actor_type", "status"}
+    for name, hint in checked:
+        response = client.get("/directory", params={name: hint.rstrip(".")})
+        assert response.status_code == 200, (name, hint, response.text[:300])

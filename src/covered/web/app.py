@@ -12,6 +12,7 @@ sign-in (argon2 takes tens of milliseconds by design) stay in the thread pool.
 import functools
 import hmac
 import logging
+import re
 import secrets
 import time
 import uuid
@@ -47,8 +48,12 @@ from covered.web.users import (
     authenticate,
     create_user,
     end_session,
+    list_tokens,
     list_users,
+    revoke_token,
     session_user,
+    set_disabled,
+    set_role,
     start_session,
     token_user,
 )
@@ -216,6 +221,18 @@ class _CrashGuard:
             await response(scope, receive, send)
 
 
+class RoleChange(BaseModel):
+    """A new role for a user."""
+
+    role: str = Field(max_length=16, description="viewer, editor or admin")
+
+
+class DisabledChange(BaseModel):
+    """Disable or enable an account."""
+
+    disabled: bool = Field(description="true to disable (sessions end, tokens stop working), false to enable")
+
+
 class _SecurityHeaders:
     """Pure ASGI middleware adding the security headers to every response (cheaper than BaseHTTPMiddleware)."""
 
@@ -245,6 +262,40 @@ class _SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+_FIELDS = {
+    "NAME": "name",
+    "DEVICE": "device",
+    "--actor-type": "actor_type",
+    "expires": "expires",
+    "password": "password",
+    "disabled": "disabled",
+    "page": "page",
+}
+"""Option names the library's errors give (as the CLI spells them) and the form or API field each one is."""
+
+
+def _field_of(option: str) -> str:
+    return _FIELDS.get(option, option.removeprefix("--").replace("-", "_"))
+
+
+def _label(field: str) -> str:
+    return field.replace("_", " ").capitalize()
+
+
+def web_message(exc: UsageError, *, api: bool) -> str:
+    """A library error in the words of the form (or the API's field names), not the CLI's options."""
+
+    def word(match: re.Match[str]) -> str:
+        field = _field_of(match.group(1))
+        return field if api else f"“{_label(field)}”"
+
+    # "--waiver REFERENCE and --expires YYYY-MM-DD" -> "“Waiver” and “Expires”"; CLI hints in backticks go.
+    text = re.sub(r"\s*\((?:see|run) `covered [^`]*`\)", "", exc.message)
+    text = re.sub(r"(--[a-z][a-z-]*)(?: (?:[A-Z][A-Z-]+|YYYY-MM-DD))?", word, text)
+    field = _field_of(exc.option)
+    return f"{field if api else _label(field)}: {text}"
 
 
 def _is_api(request: Request) -> bool:
@@ -333,7 +384,7 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
 
     @app.exception_handler(UsageError)
     async def bad_input(request: Request, exc: UsageError) -> Response:
-        return error(request, 400, str(exc))
+        return error(request, 400, web_message(exc, api=_is_api(request)))
 
     @app.exception_handler(LookupError)
     async def not_found(request: Request, exc: LookupError) -> Response:
@@ -474,10 +525,17 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
 
     @app.get("/devices/{device_id}", response_class=HTMLResponse, include_in_schema=False)
     async def device_page(request: Request, current: Viewer, device_id: int) -> Response:
-        return page(request, "device.html", {"d": queries.device_detail(store, device_id), "statuses": _STATUSES})
+        return device_view(request, device_id)
+
+    def device_view(
+        request: Request, device_id: int, problem: dict[str, Any] | None = None, status: int = 200
+    ) -> Response:
+        context = {"d": queries.device_detail(store, device_id), "statuses": _STATUSES, "problem": problem or {}}
+        return page(request, "device.html", context, status)
 
     @app.post("/findings/{finding_id}/status", include_in_schema=False)
     def change_status_form(
+        request: Request,
         current: Editor,
         finding_id: int,
         status: Annotated[str, Form(max_length=16)],
@@ -487,7 +545,13 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
         expires: Annotated[str, Form(max_length=10)] = "",
     ) -> Response:
         check_csrf(current, csrf)
-        device_id = _change_status(store, current, finding_id, status, reason, waiver, expires)
+        try:
+            device_id = _change_status(store, current, finding_id, status, reason, waiver, expires)
+        except UsageError as exc:
+            # The form comes back with what was typed and the problem beside it.
+            typed = {"status": status, "reason": reason, "waiver": waiver, "expires": expires}
+            problem = {"finding": finding_id, "message": web_message(exc, api=False), "values": typed}
+            return device_view(request, _finding_device(store, finding_id), problem, 400)
         return RedirectResponse(f"/devices/{device_id}#history", status_code=303)
 
     @app.get("/findings", response_class=HTMLResponse, include_in_schema=False)
@@ -524,7 +588,13 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
         request: Request, current: Viewer, q: Annotated[str, Query(max_length=200)] = ""
     ) -> Response:
         params = _directory_params(request)
-        result, timeline, world = directory_view(tuple(sorted(params.items())))
+        message, status = None, 200
+        try:
+            result, timeline, world = directory_view(tuple(sorted(params.items())))
+        except UsageError as exc:
+            # The filters come back as typed, with the problem above them.
+            message, status = web_message(exc, api=False), 400
+            result, timeline, world = {"events": [], "count": 0}, "", ""
         hits = registry.search_index.search(q, limit=50) if q.strip() else []
         return page(
             request,
@@ -537,7 +607,9 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
                 "timeline": timeline,
                 "map": world,
                 "vendors": vendors,
+                "message": message,
             },
+            status,
         )
 
     vendors = sorted(registry.vendors.values(), key=lambda v: v.name)
@@ -566,12 +638,25 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
     async def lookup_page(request: Request, current: Viewer, q: Annotated[str, Query(max_length=200)] = "") -> Response:
         return page(request, "lookup.html", {"result": lookup(registry, q), "q": q})
 
+    def users_view(
+        request: Request, message: str | None = None, typed: dict[str, str] | None = None, status: int = 200
+    ) -> Response:
+        context = {
+            "users": list_users(store),
+            "tokens": list_tokens(store),
+            "roles": [r.value for r in Role],
+            "message": message,
+            "typed": typed or {},
+        }
+        return page(request, "users.html", context, status)
+
     @app.get("/admin/users", response_class=HTMLResponse, include_in_schema=False)
     async def users_page(request: Request, current: Admin) -> Response:
-        return page(request, "users.html", {"users": list_users(store), "roles": [r.value for r in Role]})
+        return users_view(request)
 
     @app.post("/admin/users", include_in_schema=False)
     def add_user(
+        request: Request,
         current: Admin,
         name: Annotated[str, Form(max_length=120)],
         role: Annotated[str, Form(max_length=16)],
@@ -579,8 +664,47 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
         csrf: Annotated[str, Form(max_length=128)],
     ) -> Response:
         check_csrf(current, csrf)
-        create_user(store, name, role, password, current.name)
+        try:
+            create_user(store, name, role, password, current.name)
+        except UsageError as exc:
+            return users_view(request, web_message(exc, api=False), {"name": name, "role": role}, 400)
         return RedirectResponse("/admin/users", status_code=303)
+
+    @app.post("/admin/users/{name}/role", include_in_schema=False)
+    def change_role_form(
+        request: Request,
+        current: Admin,
+        name: str,
+        role: Annotated[str, Form(max_length=16)],
+        csrf: Annotated[str, Form(max_length=128)],
+    ) -> Response:
+        check_csrf(current, csrf)
+        try:
+            set_role(store, name, role, current.name)
+        except UsageError as exc:
+            return users_view(request, web_message(exc, api=False), status=400)
+        return RedirectResponse("/admin/users", status_code=303)
+
+    @app.post("/admin/users/{name}/disabled", include_in_schema=False)
+    def disable_form(
+        request: Request,
+        current: Admin,
+        name: str,
+        disabled: Annotated[str, Form(max_length=3)],
+        csrf: Annotated[str, Form(max_length=128)],
+    ) -> Response:
+        check_csrf(current, csrf)
+        try:
+            set_disabled(store, name, disabled == "yes", current.name)
+        except UsageError as exc:
+            return users_view(request, web_message(exc, api=False), status=400)
+        return RedirectResponse("/admin/users", status_code=303)
+
+    @app.post("/admin/tokens/{token_id}/revoke", include_in_schema=False)
+    def revoke_form(current: Admin, token_id: int, csrf: Annotated[str, Form(max_length=128)]) -> Response:
+        check_csrf(current, csrf)
+        revoke_token(store, _row_id(token_id, "API token"), current.name)
+        return RedirectResponse("/admin/users#tokens", status_code=303)
 
     # --- JSON API --------------------------------------------------------------------------------
 
@@ -661,6 +785,37 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
         """Is brand X or model Y covered, and by what: the maker, the link's source, the rules naming it."""
         return lookup(registry, q)
 
+    @app.get("/api/users", tags=["accounts"])
+    async def api_users(current: Admin) -> list[dict[str, Any]]:
+        """Dashboard users (admins only): name, role, whether disabled; never a password hash."""
+        return [u | {"created_at": str(u["created_at"])} for u in list_users(store)]
+
+    @app.post("/api/users/{name}/role", tags=["accounts"])
+    def api_set_role(request: Request, current: Admin, name: str, change: RoleChange) -> dict[str, Any]:
+        """Change a user's role (the password stays); the last enabled admin cannot lose the role. Audited."""
+        check_csrf(current, request.headers.get("x-csrf-token"))
+        set_role(store, name, change.role, current.name)
+        return {"user": name, "role": change.role}
+
+    @app.post("/api/users/{name}/disabled", tags=["accounts"])
+    def api_set_disabled(request: Request, current: Admin, name: str, change: DisabledChange) -> dict[str, Any]:
+        """Disable an account (its sessions end, its tokens stop working) or enable it again. Audited."""
+        check_csrf(current, request.headers.get("x-csrf-token"))
+        set_disabled(store, name, change.disabled, current.name)
+        return {"user": name, "disabled": change.disabled}
+
+    @app.get("/api/tokens", tags=["accounts"])
+    async def api_tokens(current: Admin) -> list[dict[str, object]]:
+        """API tokens: id, owner, label, created (never the token itself)."""
+        return list_tokens(store)
+
+    @app.delete("/api/tokens/{token_id}", tags=["accounts"])
+    def api_revoke_token(request: Request, current: Admin, token_id: int) -> dict[str, Any]:
+        """Revoke an API token: it no longer signs anyone in. Audited."""
+        check_csrf(current, request.headers.get("x-csrf-token"))
+        revoke_token(store, _row_id(token_id, "API token"), current.name)
+        return {"revoked": token_id}
+
     @app.get("/api/openapi.json", include_in_schema=False)
     async def openapi(current: Viewer) -> dict[str, Any]:
         return app.openapi()
@@ -670,6 +825,22 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
         return page(request, "api_docs.html", {})
 
     return app
+
+
+def _row_id(value: int, what: str) -> int:
+    if not queries.storable_id(value):
+        raise LookupError(f"no {what} {value}")
+    return value
+
+
+def _finding_device(store: Store, finding_id: int) -> int:
+    from covered.store.schema import FindingRow
+
+    with store.session() as session:
+        row = session.get(FindingRow, finding_id) if queries.storable_id(finding_id) else None
+        if row is None:
+            raise LookupError(f"no finding {finding_id}")
+        return row.device_id
 
 
 def _change_status(
