@@ -107,3 +107,12 @@ def test_unknown_jurisdiction_is_reported(data_copy: Path) -> None:
     )
     problems = [str(p) for p in check_registry(load_registry(data_copy))]
     assert any("zz.yml:1: jurisdiction 'XQ' is not ISO 3166" in p for p in problems)
+
+
+def test_no_maker_name_is_a_bare_company_form(registry: Registry) -> None:
+    """'Cisco Systems, Inc.' written as a YAML flow list splits into 'Cisco Systems' and 'Inc.'."""
+    forms = {"inc", "inc.", "ltd", "ltd.", "co", "co.", "llc", "corp", "corp.", "gmbh", "ag", "ab", "sa", "s.a."}
+    names = [(v.id, n) for v in registry.vendors.values() for n in (v.name, *v.legal_names, *v.aliases)]
+    names += [(b.id, n) for b in registry.brands.values() for n in (b.name, *b.aliases)]
+    bad = [(rid, n) for rid, n in names if n.strip().casefold() in forms]
+    assert not bad
