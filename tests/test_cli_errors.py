@@ -59,6 +59,13 @@ def _busy(address: str, port: int) -> str:
     return address
 
 
+def _profile(jurisdiction: str = "US", network: str = "10.0.0.0/24") -> str:
+    return (
+        "- id: my-profile\n  name: Mine\n  description: An organisation.\n  jurisdictions:\n"
+        f"  - {jurisdiction}\n  sites:\n  - id: hq\n    name: HQ\n    networks:\n    - {network}\n"
+    )
+
+
 CASES: dict[str, Case] = {
     "output into a missing folder": lambda d: ["bans", "-o", str(d / "missing" / "out.txt")],
     "output onto a folder": lambda d: ["bans", "--csv", "-o", str(d)],
@@ -113,9 +120,15 @@ CASES: dict[str, Case] = {
     ],
     "--resume-id of no scan": lambda d: ["scan", "--resume-id", "999", "--db", str(d / "x.db")],
     "diff of no scan": lambda d: ["diff", "998", "999", "--db", str(d / "x.db")],
+    "profile network /33": lambda d: ["profile", "show", str(_file("p.yml", _profile(network="10.0.0.0/33"))(d))],
+    "profile jurisdiction XX": lambda d: ["profile", "show", str(_file("p.yml", _profile(jurisdiction="XX"))(d))],
+    "profile init onto an existing file": lambda d: ["profile", "init", "-o", str(_file("p.yml", "keep me")(d))],
 }
 
 NAMED: dict[str, str] = {
+    "profile network /33": "p.yml:10: site hq: '10.0.0.0/33' does not appear to be",
+    "profile jurisdiction XX": "p.yml:5: jurisdiction 'XX' is not an ISO 3166 code",
+    "profile init onto an existing file": "--output:",
     "sim --base whose range leaves loopback": "--base: 100 addresses from 127.255.255.250 do not fit",
     "sim on a busy address": "--base: 127.79.0.1 tcp/80 is already in use",
     "--resume-id of no scan": "--resume-id: no scan with id 999",

@@ -33,7 +33,9 @@ def _load_profile(registry: Registry, value: str) -> Profile:
         records = list(load_records(path, Profile))
         if len(records) != 1:
             raise DataError(path, None, "a profile file holds exactly one profile (a YAML list of one)")
-        return records[0].record
+        from covered.assess.profile_file import check_profile_file
+
+        return check_profile_file(path, records[0].record)
     raise UsageError("--profile", f"unknown profile {value!r} (see `covered profile list`, or give a YAML file)")
 
 
