@@ -29,7 +29,13 @@ Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]
 @contextlib.asynccontextmanager
 async def context(address: str, limits: Limits = FAST) -> AsyncIterator[ProbeContext]:
     """A probe context for one loopback address with a generous rate budget."""
-    async with httpx.AsyncClient(verify=unverified_context(), trust_env=False, timeout=limits.read_timeout) as http:
+    # No keep-alive, as in the scanner's client: every connection is closed when its answer is read.
+    async with httpx.AsyncClient(
+        verify=unverified_context(),
+        trust_env=False,
+        timeout=limits.read_timeout,
+        limits=httpx.Limits(max_keepalive_connections=0),
+    ) as http:
         yield ProbeContext(address=address, limiter=RateLimiter(2000, 200), limits=limits, http=http)
 
 

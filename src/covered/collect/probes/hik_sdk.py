@@ -39,6 +39,15 @@ def sdk_reply(data: bytes) -> str:
     return data[:MAX_REPLY].hex()
 
 
+async def _close(writer: asyncio.StreamWriter) -> None:
+    """Close the connection (a TLS one with its close_notify) within a second, else drop it."""
+    writer.close()
+    try:
+        await asyncio.wait_for(writer.wait_closed(), 1.0)
+    except (OSError, TimeoutError, ssl.SSLError):
+        writer.transport.abort()
+
+
 class HikSdkProbe:
     """Greeting, then one GenericLines request, on the Hikvision SDK and EZVIZ local ports."""
 
@@ -80,7 +89,7 @@ class HikSdkProbe:
                 ctx.anomaly("connection", f"{type(exc).__name__}", port, self.name)
         finally:
             if writer is not None:
-                writer.close()
+                await _close(writer)
         if not data:
             return
         if tls and data.startswith(b"HTTP/"):
