@@ -101,10 +101,11 @@ class DeviceQuery(BaseModel):
 class FindingQuery(BaseModel):
     """Finding list parameters."""
 
-    status: str = Field("", max_length=16)
+    status: str = Field("", max_length=120, description="a status, or several separated by commas")
     profile: str = Field("", max_length=120)
     subject: str = Field("", max_length=255)
     obligation: str = Field("", max_length=32)
+    state: str = Field("", max_length=8, description="the device's: present or gone")
 
 
 class StatusChange(BaseModel):

@@ -157,14 +157,20 @@ def device_page(store: Store, f: DeviceFilter, page: int = 1, *, evidence: bool 
         count = _device_where(select(func.count(DeviceRow.id)), f)
         rows, total, page, pages = _page(session, query, page, count)
         devices = [row[0] for row in rows]
-        open_counts = dict(
-            session.execute(
-                select(FindingRow.device_id, func.count(FindingRow.id))
+        counts: dict[tuple[int, str], int] = {
+            (device_id, status): n
+            for device_id, status, n in session.execute(
+                select(FindingRow.device_id, FindingRow.status, func.count(FindingRow.id))
                 .where(FindingRow.device_id.in_([d.id for d in devices]), FindingRow.status.in_(["open", "review"]))
-                .group_by(FindingRow.device_id)
+                .group_by(FindingRow.device_id, FindingRow.status)
             ).all()
-        )
-    records = [device_record(d, evidence=evidence) | {"open_findings": open_counts.get(d.id, 0)} for d in devices]
+        }
+    # Open and to-review are told apart: a finding under review is not yet an obligation to act.
+    records = [
+        device_record(d, evidence=evidence)
+        | {"open_findings": counts.get((d.id, "open"), 0), "review_findings": counts.get((d.id, "review"), 0)}
+        for d in devices
+    ]
     return Page(records, total, page, pages)
 
 
@@ -256,26 +262,40 @@ def device_detail(store: Store, device_id: int) -> dict[str, Any]:
 class FindingFilter:
     """Finding list filters; empty strings mean 'any'."""
 
-    status: str = ""
+    status: str = ""  # one status, or several separated by commas ("open,review")
     profile: str = ""
     subject: str = ""
     obligation: str = ""
+    state: str = ""  # of the device: "present", "gone" or ""
+
+    @property
+    def statuses(self) -> list[str]:
+        """The statuses asked for (none: any)."""
+        return [part.strip() for part in self.status.split(",") if part.strip()]
 
     def check(self) -> None:
-        """Refuse a status that does not exist."""
-        if self.status and self.status not in FINDING_STATUSES:
-            raise UsageError("status", f"status is one of {', '.join(FINDING_STATUSES)} (not {self.status!r})")
+        """Refuse a status or device state that does not exist."""
+        for status in self.statuses:
+            if status not in FINDING_STATUSES:
+                raise UsageError("status", f"status is one of {', '.join(FINDING_STATUSES)} (not {status!r})")
+        if self.state not in {"", "present", "gone"}:
+            raise UsageError("state", "state is present or gone")
 
 
 def _finding_where(query: Any, f: FindingFilter) -> Any:
+    if f.statuses:
+        query = query.where(FindingRow.status.in_(f.statuses))
     for column, value in (
-        (FindingRow.status, f.status),
         (FindingRow.profile, f.profile),
         (FindingRow.subject, f.subject),
         (FindingRow.obligation, f.obligation),
     ):
         if value:
             query = query.where(column == value)
+    if f.state == "present":
+        query = query.where(DeviceRow.gone_since.is_(None))
+    elif f.state == "gone":
+        query = query.where(DeviceRow.gone_since.is_not(None))
     return query
 
 
@@ -286,7 +306,9 @@ def finding_page(store: Store, f: FindingFilter, page: int = 1) -> Page:
         query = _finding_where(
             select(FindingRow, DeviceRow).join(DeviceRow, DeviceRow.id == FindingRow.device_id), f
         ).order_by(FindingRow.due.asc(), FindingRow.id.asc())
-        count = _finding_where(select(func.count(FindingRow.id)), f)
+        count = _finding_where(
+            select(func.count(FindingRow.id)).join(DeviceRow, DeviceRow.id == FindingRow.device_id), f
+        )
         rows, total, page, pages = _page(session, query, page, count)
         out = [
             finding_record(finding, device.key) | {"device_id": device.id, "address": device.address}
@@ -301,7 +323,12 @@ def finding_choices(store: Store) -> dict[str, list[str]]:
         profiles = sorted(session.scalars(select(FindingRow.profile).distinct()))
         subjects = sorted(session.scalars(select(FindingRow.subject).distinct()))
         obligations = sorted(session.scalars(select(FindingRow.obligation).distinct()))
-    return {"statuses": list(FINDING_STATUSES), "profiles": profiles, "subjects": subjects, "obligations": obligations}
+    return {
+        "statuses": [*FINDING_STATUSES, "open,review"],
+        "profiles": profiles,
+        "subjects": subjects,
+        "obligations": obligations,
+    }
 
 
 def audit_page(store: Store, page: int = 1) -> Page:
@@ -343,23 +370,38 @@ def scan_list(store: Store) -> list[dict[str, Any]]:
 
 
 def overview(store: Store) -> dict[str, Any]:
-    """Counts for the overview page: devices by vendor and site, findings by rule and status, and remediation
-    over time (status changes to removed or replaced per week, from the audit log)."""
+    """Counts for the overview page, each matching the list its tile links to: devices still present (by
+    vendor and site), gone devices, findings of present devices (by rule and status), findings still open on
+    gone devices (removals to confirm), and remediation over time (changes to removed or replaced per week,
+    from the audit log)."""
+    present = DeviceRow.gone_since.is_(None)
     with store.session() as session:
-        total = session.scalar(select(func.count(DeviceRow.id))) or 0
-        restricted = session.scalar(select(func.count(DeviceRow.id)).where(DeviceRow.restricted.is_(True))) or 0
+        total = session.scalar(select(func.count(DeviceRow.id)).where(present)) or 0
+        restricted = (
+            session.scalar(select(func.count(DeviceRow.id)).where(present, DeviceRow.restricted.is_(True))) or 0
+        )
         gone = session.scalar(select(func.count(DeviceRow.id)).where(DeviceRow.gone_since.is_not(None))) or 0
 
         def grouped(column: Any, *where: Any) -> dict[str, int]:
             query = select(column, func.count()).group_by(column)
+            if column.class_ is FindingRow:
+                query = query.join(DeviceRow, DeviceRow.id == FindingRow.device_id)
             for clause in where:
                 query = query.where(clause)
             return {str(k) if k is not None else "unknown": n for k, n in session.execute(query).all()}
 
-        by_vendor = grouped(DeviceRow.vendor)
-        by_site = grouped(DeviceRow.site)
-        by_rule = grouped(FindingRow.subject)
-        by_status = grouped(FindingRow.status)
+        by_vendor = grouped(DeviceRow.vendor, present)
+        by_site = grouped(DeviceRow.site, present)
+        by_rule = grouped(FindingRow.subject, present)
+        by_status = grouped(FindingRow.status, present)
+        gone_unresolved = (
+            session.scalar(
+                select(func.count(FindingRow.id))
+                .join(DeviceRow, DeviceRow.id == FindingRow.device_id)
+                .where(DeviceRow.gone_since.is_not(None), FindingRow.status.in_(["open", "review"]))
+            )
+            or 0
+        )
         changes = session.execute(
             select(AuditRow.at, AuditRow.after).where(
                 AuditRow.action == "remediate", AuditRow.after.in_(['"removed"', '"replaced"'])
@@ -375,6 +417,7 @@ def overview(store: Store) -> dict[str, Any]:
         "gone": gone,
         "findings": sum(by_status.values()),
         "open_findings": by_status.get("open", 0) + by_status.get("review", 0),
+        "open_findings_gone": gone_unresolved,
         "devices_by_vendor": by_vendor,
         "devices_by_site": by_site,
         "findings_by_rule": by_rule,
