@@ -18,7 +18,7 @@ MACHINE_PATH = re.compile(
     rb"(?<![\w.:/~-])/(?:work|home|root|tmp|farm|Users)/|\b[A-Za-z]:\\{1,2}Users\\", flags=re.IGNORECASE
 )
 # Words about who curated a file say nothing about the data; each record's source says where it comes from.
-CURATED_BY = re.compile(rb"curated by|\bcurator S\d", flags=re.IGNORECASE)
+CURATED_BY = re.compile(rb"curated by|\bcurators? (?:S\d|[A-D]\b)|other curators", flags=re.IGNORECASE)
 DATA_SUFFIXES = {".yml", ".yaml", ".json", ".jsonl", ".csv", ".txt"}
 
 
