@@ -13,7 +13,7 @@ from covered.collect.probes.credentialed import OnvifInfoProbe
 from covered.collect.probes.onvif import OnvifProbe
 from covered.model import Channel, Observation
 from covered.sim import Fleet, FleetSpec
-from tests.collect.probe_helpers import context, fleet_base
+from tests.collect.probe_helpers import context, fleet_base, serve
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +104,26 @@ def test_a_stalling_device_costs_at_most_the_request_deadline(fleet: Fleet) -> N
     observations = run(fleet.devices[4].address)
     assert time.monotonic() - began < 3.5
     assert [o.field for o in observations] == ["timeout"]
+
+
+def test_an_http_401_to_the_pre_auth_call_is_recorded_and_nothing_more_is_sent() -> None:
+    requests: list[bytes] = []
+
+    async def refuser(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        requests.append(await reader.readuntil(b"\r\n\r\n"))
+        writer.write(
+            b'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm="x"\r\nContent-Length: 0\r\n'
+            b"Connection: close\r\n\r\n"
+        )
+        await writer.drain()
+
+    async def go() -> list[Observation]:
+        async with serve(refuser) as port, context("127.0.0.1") as ctx:
+            await OnvifProbe().probe(ctx, port)
+            return ctx.observations
+
+    observations = asyncio.run(go())
+    assert [(o.channel, o.field) for o in observations] == [(Channel.ANOMALY, "connection")]
+    assert "401" in observations[0].value
+    assert len(requests) == 1
+    assert b"Authorization" not in requests[0]

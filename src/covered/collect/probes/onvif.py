@@ -40,6 +40,10 @@ class OnvifProbe:
         """Record XAddrs and Manufacturer/Model/FirmwareVersion/SerialNumber, or why they were refused."""
         tls = False
         first = await post_soap(ctx, port, envelope(GET_SYSTEM_DATE_AND_TIME), self.name, tls)
+        if first is not None and first[0] == 401 and not is_envelope(first[1]):
+            # Not an ONVIF answer (the call is PRE_AUTH), but a refusal worth recording as such.
+            ctx.anomaly("connection", "HTTP 401 to GetSystemDateAndTime, without a SOAP answer", port, self.name)
+            return
         if first is None or not is_envelope(first[1]):
             return  # nothing, or not SOAP: no ONVIF device service on this port
         capabilities = await post_soap(ctx, port, envelope(GET_CAPABILITIES), self.name, tls)
