@@ -66,6 +66,30 @@ def _profile(jurisdiction: str = "US", network: str = "10.0.0.0/24") -> str:
     )
 
 
+_BUILT: list[Path] = []
+"""A database with saved findings, built once and copied for each case that needs one."""
+
+_MAC = "00:11:22:33:44:55"
+
+
+def _with_findings(folder: Path) -> str:
+    """A database holding one imported Hikvision device and its findings under us-federal-contractor."""
+    if not _BUILT:
+        inventory = _file("assets.csv", f"ip,mac,vendor\n10.0.0.5,{_MAC},Hikvision\n")(folder)
+        database = folder / "built.db"
+        assert run("import", str(inventory), "--save", "--db", str(database)).returncode == 1
+        assess = ["assess", "--scan-id", "1", "--profile", "us-federal-contractor", "--save", "--db", str(database)]
+        assert run(*assess).returncode in (0, 1)
+        _BUILT.append(database)
+    copy = folder / "findings.db"
+    copy.write_bytes(_BUILT[0].read_bytes())
+    return str(copy)
+
+
+def _remediate(*options: str) -> Case:
+    return lambda d: ["remediate", _MAC, "--reason", "test", *options, "--db", _with_findings(d)]
+
+
 CASES: dict[str, Case] = {
     "output into a missing folder": lambda d: ["bans", "-o", str(d / "missing" / "out.txt")],
     "output onto a folder": lambda d: ["bans", "--csv", "-o", str(d)],
@@ -123,9 +147,19 @@ CASES: dict[str, Case] = {
     "profile network /33": lambda d: ["profile", "show", str(_file("p.yml", _profile(network="10.0.0.0/33"))(d))],
     "profile jurisdiction XX": lambda d: ["profile", "show", str(_file("p.yml", _profile(jurisdiction="XX"))(d))],
     "profile init onto an existing file": lambda d: ["profile", "init", "-o", str(_file("p.yml", "keep me")(d))],
+    "remediate --rule of no finding": _remediate("--status", "planned", "--rule", "nope"),
+    "remediate a waiver that expired": _remediate(
+        "--status", "exempted", "--waiver", "W-1", "--expires", "2020-01-01", "--rule", "us-far-52.204-24"
+    ),
+    "remediate planned with a waiver": _remediate("--status", "planned", "--waiver", "W-1", "--expires", "2099-01-01"),
+    "remediate removed with an expiry": _remediate("--status", "removed", "--expires", "2099-01-01"),
 }
 
 NAMED: dict[str, str] = {
+    "remediate --rule of no finding": f"--rule: device {_MAC} has no finding for 'nope' (it has: ",
+    "remediate a waiver that expired": "--expires: 2020-01-01 is not in the future",
+    "remediate planned with a waiver": "--waiver: only an exempted finding takes a waiver and expiry (not planned)",
+    "remediate removed with an expiry": "--expires: only an exempted finding takes a waiver and expiry (not removed)",
     "profile network /33": "p.yml:10: site hq: '10.0.0.0/33' does not appear to be",
     "profile jurisdiction XX": "p.yml:5: jurisdiction 'XX' is not an ISO 3166 code",
     "profile init onto an existing file": "--output:",

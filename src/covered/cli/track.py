@@ -13,6 +13,7 @@ from covered.cli.options import DbOpt, JsonOpt, split
 from covered.cli.output import emit, out
 from covered.cli.root import app
 from covered.registry.query import parse_date_bound
+from covered.report.wording import plural
 
 __all__ = ["audit", "devices", "diff", "findings", "remediate"]
 
@@ -165,7 +166,7 @@ def remediate(
         waiver=waiver,
         expires=until,
     )
-    out.print(f"{len(changed)} finding(s) now {status}")
+    out.print(f"{plural(len(changed), 'finding')} now {status}")
 
 
 @app.command()

@@ -341,6 +341,12 @@ def remediate(
         raise UsageError("--reason", "say why (it goes to the audit log)")
     if status == "exempted" and (not waiver or expires is None):
         raise UsageError("--waiver", "an exemption needs --waiver REFERENCE and --expires YYYY-MM-DD")
+    if status != "exempted" and (waiver is not None or expires is not None):
+        # A waiver kept on a planned or removed finding would claim an exemption nobody granted.
+        option = "--waiver" if waiver is not None else "--expires"
+        raise UsageError(option, f"only an exempted finding takes a waiver and expiry (not {status})")
+    if expires is not None and expires <= dt.datetime.now(dt.UTC).date():
+        raise UsageError("--expires", f"{expires} is not in the future; a waiver must expire after today")
     changed = []
     with store.session() as session, session.begin():
         device = find_device(session, reference)
@@ -351,7 +357,13 @@ def remediate(
             query = query.where(FindingRow.profile == profile)
         rows = session.scalars(query).all()
         if not rows:
-            raise UsageError("DEVICE", f"device {device.key} has no saved findings (run `covered assess --save`)")
+            subjects = sorted(set(session.scalars(select(FindingRow.subject).where(FindingRow.device_id == device.id))))
+            if not subjects:
+                raise UsageError("DEVICE", f"device {device.key} has no saved findings (run `covered assess --save`)")
+            if subject is not None and subject not in subjects:
+                listed = ", ".join(subjects[:10]) + (", ..." if len(subjects) > 10 else "")
+                raise UsageError("--rule", f"device {device.key} has no finding for {subject!r} (it has: {listed})")
+            raise UsageError("--profile", f"device {device.key} has no finding under profile {profile!r}")
         for row in rows:
             if status == row.status:
                 continue
