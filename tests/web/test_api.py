@@ -450,3 +450,25 @@ def test_open_findings_and_findings_under_review_are_counted_apart(clients: Clie
     form = page.split(f'action="/findings/{review["id"]}/status"', 1)[1].split("</form>", 1)[0]
     assert "choose (now review)" in form
     assert re.search(r'<option value="\w+" selected>', form) is None
+
+
+def test_every_record_link_on_findings_and_record_pages_leads_somewhere(clients: Clients) -> None:
+    client = clients.signed_in("vic")
+    links: set[str] = set()
+    findings = client.get("/findings").text
+    pages = int(re.search(r"page 1 of (\d+)", findings).group(1))  # type: ignore[union-attr]
+    for number in range(1, min(pages, 20) + 1):
+        links |= set(re.findall(r'href="(/records/[^"#]+)"', client.get("/findings", params={"page": number}).text))
+    assert any(link.lower().startswith("/records/cve-") for link in links), "a CVE finding links to its record"
+    directory = client.get("/directory").text
+    links |= set(re.findall(r'href="(/records/[^"#]+)"', directory)[:80])
+    checked: set[str] = set()
+    for link in sorted(links):
+        response = client.get(link.replace("&amp;", "&"))
+        assert response.status_code == 200, link
+        checked.add(link)
+        # A record page links only to records that exist (a source given as a URL or a repository path is no id).
+        for inner in set(re.findall(r'href="(/records/[^"#]+)"', response.text)) - checked:
+            assert client.get(inner).status_code == 200, (link, inner)
+            checked.add(inner)
+    assert len(checked) >= 20

@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import Depends, FastAPI, Form, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -317,6 +317,9 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
     templates = Jinja2Templates(directory=str(_HERE / "templates"))
     templates.env.auto_reload = False  # templates ship with the package: no stat() per render
     templates.env.globals["role_allows"] = lambda user, needed: user is not None and user.role.allows(Role(needed))
+    templates.env.globals["record_link"] = functools.lru_cache(maxsize=4096)(
+        lambda value: _record_link(registry, value)
+    )
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
     # Swagger UI (OpenAPI 3.1 capable) as shipped in the fastapi-offline package: no CDN.
     app.mount("/swagger", StaticFiles(packages=[("fastapi_offline", "static")]), name="swagger")
@@ -869,12 +872,37 @@ def _change_status(
     return device_id
 
 
+def _vulnerability(registry: Registry, record_id: str) -> Any:
+    """The known-exploited vulnerability with this id or CVE number (findings name it 'CVE-2021-36260')."""
+    folded = record_id.casefold()
+    return next(
+        (v for v in registry.vulnerabilities.values() if folded in {v.record.id.casefold(), v.record.cve.casefold()}),
+        None,
+    )
+
+
 def _record(registry: Registry, record_id: str) -> tuple[str, dict[str, Any]]:
     found = registry.find(record_id)
-    if found is None:
-        raise LookupError(f"no record {record_id!r} in the registry")
-    kind, record = found
-    return kind, record_view(registry, kind, record)
+    if found is not None:
+        kind, record = found
+        return kind, record_view(registry, kind, record)
+    located = _vulnerability(registry, record_id)
+    if located is not None:
+        view = located.record.model_dump(mode="json")
+        return "vulnerability", view | {"kind": "vulnerability", "defined_at": f"{located.path.name}:{located.line}"}
+    raise LookupError(f"no record {record_id!r} in the registry")
+
+
+def _record_link(registry: Registry, value: object) -> str | None:
+    """Where a value shown on a page may link: a registry record's page or a web address; None otherwise
+    (a source named by repository and path, a free-text reference)."""
+    if not isinstance(value, str) or not value:
+        return None
+    if value.startswith(("https://", "http://")):
+        return value
+    if registry.find(value) is not None or _vulnerability(registry, value) is not None:
+        return "/records/" + quote(value, safe="")
+    return None
 
 
 def _directory_params(request: Request) -> dict[str, str]:
