@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from covered.collect.probes.http import HttpProbe
 from covered.collect.probes.paths import MAX_EXTRA, PathProbe, icon_links, next_pages
 from covered.identify import identifier_for
 from covered.model import Channel, Observation
@@ -180,3 +181,23 @@ def test_packets_stay_within_the_declared_budget(fleet: Fleet) -> None:
     sent = [asyncio.run(go(device.address)) for device in fleet.devices]
     assert all(1 <= n <= PathProbe.packets for n in sent), sent
     assert sent[3] == 1  # the honeypot's titled page: the front page only
+
+
+def test_the_http_probe_and_this_one_share_one_get_of_the_front_page() -> None:
+    seen: list[str] = []
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        path = (await reader.readuntil(b"\r\n\r\n")).decode().split(" ", 2)[1]
+        seen.append(path)
+        body = b'<script>location.href="/login.htm"</script>' if path == "/" else b"<title>Login</title>"
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body)
+        await writer.drain()
+
+    async def go() -> list[Observation]:
+        async with serve(handler) as port, context("127.0.0.1") as ctx:
+            await asyncio.gather(HttpProbe().probe(ctx, port), PathProbe().probe(ctx, port))
+            return ctx.observations
+
+    observations = asyncio.run(go())
+    assert sorted(seen) == ["/", "/favicon.ico", "/login.htm"]
+    assert ("title", "Login") in {(o.field, o.value) for o in observations}

@@ -52,6 +52,8 @@ class ProbeContext:
     credentials: Credentials | None = None
     observations: list[Observation] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    front_pages: dict[int, asyncio.Task[tuple[int, httpx.Headers, bytes, bool] | None]] = field(default_factory=dict)
+    """The front page of each web port, fetched once and shared by the probes that read it."""
 
     def add(self, channel: Channel, field_name: str, value: str, port: int | None, probe: str) -> None:
         """Record one observation of this host."""

@@ -11,7 +11,16 @@ from covered.collect.probes.base import ProbeContext, decode_text
 from covered.collect.probes.page_text import record_page
 from covered.model import Channel
 
-__all__ = ["MAX_HEADERS", "HttpProbe", "describe_failure", "fetch", "fetch_or_note", "record_headers", "url_for"]
+__all__ = [
+    "MAX_HEADERS",
+    "HttpProbe",
+    "describe_failure",
+    "fetch",
+    "fetch_or_note",
+    "front_page",
+    "record_headers",
+    "url_for",
+]
 
 """Characters of a page body kept as an observation (signatures look for markers near the top)."""
 
@@ -111,6 +120,16 @@ def describe_failure(exc: BaseException) -> tuple[str, str]:
     return "connection", f"{type(exc).__name__}: {exc}"[:200]
 
 
+def front_page(ctx: ProbeContext, port: int) -> asyncio.Task[tuple[int, httpx.Headers, bytes, bool] | None]:
+    """GET / of a web port once per host: the HTTP probe and the vendor-path probe share the one answer."""
+    task = ctx.front_pages.get(port)
+    if task is None:
+        url = url_for(ctx.address, port, "/", port in (443, 8443))
+        task = asyncio.ensure_future(fetch_or_note(ctx, url, ctx.limits.max_body, HttpProbe.name, port))
+        ctx.front_pages[port] = task
+    return task
+
+
 class HttpProbe:
     """GET / and /favicon.ico over HTTP or HTTPS, without credentials."""
 
@@ -124,7 +143,7 @@ class HttpProbe:
     async def probe(self, ctx: ProbeContext, port: int) -> None:
         """Read the front page's headers, title and body, and the favicon."""
         tls = port in (443, 8443)
-        page = await fetch_or_note(ctx, url_for(ctx.address, port, "/", tls), ctx.limits.max_body, self.name, port)
+        page = await front_page(ctx, port)
         if page is None:
             return
         status, headers, body, truncated = page

@@ -29,7 +29,8 @@ class LapiProbe:
     name = "lapi"
     channel = Channel.LAPI
     transport = "tcp"
-    ports = (80, 8080, 443, 8443)
+    # Plain-HTTP ports only, as the vendor-path probe: LAPI answers on the web port, and TLS handshakes are costly.
+    ports = (80, 8080)
     packets = 1
     needs_credentials = False
 

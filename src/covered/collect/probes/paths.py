@@ -2,8 +2,9 @@
 
 Many camera UIs answer ``/`` with a few bytes of script that send the browser elsewhere (Hikvision's
 ``window.location.href = "/doc/page/login.asp?_" + ...``, WhatWeb#425) or with a 3xx; the maker's name,
-title and icon sit on that next page. This probe reads ``/`` once more, and only when it looks like an
-embedded UI (a redirect, or a short page) it makes a few more GET requests on the same host:
+title and icon sit on that next page. This probe reads the front page the HTTP probe fetched (one GET
+per port, shared), and only when it looks like an embedded UI (a redirect, or a short page) it makes a few more
+GET requests on the same host:
 
 - the target of the 3xx ``Location``, a ``<meta http-equiv="refresh">`` or a ``location.href``/
   ``location.replace`` script (only same-host, relative or absolute-path targets; never another host);
@@ -28,7 +29,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from covered.collect.probes.base import ProbeContext
-from covered.collect.probes.http import fetch_or_note, url_for
+from covered.collect.probes.http import fetch_or_note, front_page, url_for
 from covered.collect.probes.page_text import decode_page, record_page
 from covered.model import Channel
 
@@ -137,7 +138,7 @@ class PathProbe:
         """Follow the front page's redirect or script to its login page, and read that page's icon."""
         tls = port in (443, 8443)
         base = url_for(ctx.address, port, "/", tls)
-        front = await fetch_or_note(ctx, base, ctx.limits.max_body, self.name, port, quiet=True)
+        front = await front_page(ctx, port)  # the HTTP probe's own GET /, not a second one
         if front is None:
             return
         status, headers, body, _ = front
