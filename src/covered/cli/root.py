@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
+from typer.core import TyperOption
 
 from covered.cli.options import DataOption
 from covered.cli.output import err
@@ -22,6 +23,18 @@ from covered.errors import CoveredError
 from covered.registry import Registry, load_registry
 
 __all__ = ["app", "data_folder", "main", "selected_registry"]
+
+_type_of = TyperOption.display_type_rich
+
+
+def _flag_type(self: TyperOption, ctx: Any) -> str | None:
+    """No value placeholder for a flag: `--json` takes no value, so help shows none (Typer 0.29 shows '<bool>')."""
+    return None if self.is_flag else _type_of(self, ctx)
+
+
+# Every command's help goes through this one method (typer/rich_utils.py `_print_options_panel`), including the
+# --help option Typer adds itself, so flags are fixed once here instead of with a metavar on each declaration.
+TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
 
 app = typer.Typer(
     name="covered",
