@@ -87,8 +87,8 @@ def test_pdf_and_csv(store: Store, tmp_path: Path) -> None:
 
 def test_evidence_pack_verifies_and_detects_tampering(store: Store, tmp_path: Path) -> None:
     pack = tmp_path / "pack.zip"
-    digests = write_pack(collect(store, 1, with_observations=True), pack)
-    assert set(digests) == {"report.html", "report.json", "bom.cdx.json", "observations.jsonl"}
+    summary = write_pack(collect(store, 1, with_observations=True), pack)
+    assert set(summary.files) == {"report.html", "report.json", "bom.cdx.json", "observations.jsonl"}
     assert verify_pack(pack) == []
     with zipfile.ZipFile(pack) as archive:
         observations = archive.read("observations.jsonl").decode()

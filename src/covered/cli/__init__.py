@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "assess",
     "track",
     "report",
+    "keys",
     "simulator",
     "web",
 )

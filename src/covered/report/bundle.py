@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import fastjsonschema
 from sqlalchemy import select
@@ -24,10 +24,16 @@ from covered.errors import DataError
 from covered.store import Store
 from covered.store.schema import AuditRow, DeviceRow, FindingRow, ObservationRow, SightingRow
 
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
 __all__ = [
+    "PackCheck",
+    "PackSummary",
     "ReportData",
     "audit_record",
     "bar_chart",
+    "check_pack",
     "collect",
     "device_record",
     "finding_record",
@@ -515,8 +521,27 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_pack(data: ReportData, path: Path, bom: str | None = None) -> dict[str, str]:
-    """A ZIP with report.html, report.json, bom.cdx.json, observations.jsonl and manifest.json (SHA-256 of each)."""
+@dataclass(frozen=True, slots=True)
+class PackSummary:
+    """What `write_pack` wrote: each file's SHA-256, the manifest's own SHA-256 and the signing key, if any."""
+
+    files: dict[str, str]
+    manifest_sha256: str
+    signer: str | None = None
+
+
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+"""The detached signature of manifest.json's exact bytes (base64 Ed25519), present when the pack is signed."""
+
+
+def write_pack(
+    data: ReportData, path: Path, bom: str | None = None, *, key: Ed25519PrivateKey | None = None
+) -> PackSummary:
+    """A ZIP with report.html, report.json, bom.cdx.json, observations.jsonl and manifest.json (SHA-256 of each);
+    with ``key``, the manifest names the key's fingerprint and manifest.sig holds its Ed25519 signature."""
+    from covered.report.signing import SIGNATURE_ALGORITHM, fingerprint, sign
+
     files = {
         "report.html": render_html(data).encode("utf-8"),
         "report.json": render_json(data).encode("utf-8"),
@@ -524,12 +549,20 @@ def write_pack(data: ReportData, path: Path, bom: str | None = None) -> dict[str
         "observations.jsonl": "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in data.observations).encode(),
     }
     digests = {name: _sha256(content) for name, content in files.items()}
-    manifest = {"generated": data.generated, "scan_id": data.scan_id, "algorithm": "sha256", "files": digests}
+    manifest: dict[str, Any] = {"generated": data.generated, "scan_id": data.scan_id, "algorithm": "sha256"}
+    signer = fingerprint(key.public_key()) if key is not None else None
+    if signer is not None:
+        # The fingerprint sits inside the signed bytes, so it cannot be swapped for another key's afterwards.
+        manifest["signature"] = {"algorithm": SIGNATURE_ALGORITHM, "key_sha256": signer, "file": SIGNATURE}
+    manifest["files"] = digests
+    manifest_bytes = json.dumps(manifest, indent=2).encode("utf-8")
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, content in files.items():
             archive.writestr(name, content)
-        archive.writestr("manifest.json", json.dumps(manifest, indent=2))
-    return digests
+        archive.writestr(MANIFEST, manifest_bytes)
+        if key is not None:
+            archive.writestr(SIGNATURE, sign(key, manifest_bytes))
+    return PackSummary(digests, _sha256(manifest_bytes), signer)
 
 
 MAX_ENTRY = 2 * 1024 * 1024 * 1024
@@ -557,40 +590,132 @@ def _entry_digest(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
     return digest.hexdigest()
 
 
-def _manifest(archive: zipfile.ZipFile, path: Path) -> dict[str, str]:
-    info = archive.getinfo("manifest.json")
-    if info.file_size > 64 * 1024 * 1024:
+_MAX_MANIFEST = 64 * 1024 * 1024
+_MAX_SIGNATURE = 4096
+
+
+def _manifest(archive: zipfile.ZipFile, path: Path) -> tuple[bytes, dict[str, Any]]:
+    """manifest.json's exact bytes (what a signature covers) and its content, checked for shape."""
+    info = archive.getinfo(MANIFEST)
+    if info.file_size > _MAX_MANIFEST:
         raise DataError(path, None, "manifest.json is larger than 64 MiB")
     try:
-        manifest = json.loads(archive.read(info))
+        raw = archive.read(info)
+        manifest = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise DataError(path, None, f"manifest.json is not JSON ({exc})") from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        raise DataError(path, None, f"manifest.json is unreadable ({exc})") from None
     files = manifest.get("files") if isinstance(manifest, dict) else None
-    if not isinstance(files, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in files.items()
-    ):
+    if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
         raise DataError(path, None, 'manifest.json is not an evidence-pack manifest ({"files": {name: sha256}})')
     if not files:
         raise DataError(path, None, "manifest.json lists no files: nothing is proven")
-    return files
+    signature = manifest.get("signature")
+    if signature is not None and not (isinstance(signature, dict) and isinstance(signature.get("key_sha256"), str)):
+        raise DataError(path, None, 'manifest.json\'s "signature" does not name a key ({"key_sha256": ...})')
+    return raw, manifest
+
+
+SignatureState = Literal["valid", "invalid", "unchecked", "unsigned"]
+
+
+@dataclass
+class PackCheck:
+    """The outcome of checking a pack: file problems, who the manifest says signed it, and the signature's state.
+
+    ``signature`` is "valid" or "invalid" when a public key was given, "unchecked" when the pack is signed but no
+    key was given, "unsigned" when it carries no signature; ``signature_problem`` says why it does not hold.
+    """
+
+    problems: list[str] = field(default_factory=list)
+    signer: str | None = None
+    signature: SignatureState = "unsigned"
+    signature_problem: str | None = None
+
+    @property
+    def intact(self) -> bool:
+        """Every file matches, and when a key was given, the signature holds."""
+        return not self.problems and self.signature_problem is None
+
+
+def _check_signature(
+    check: PackCheck,
+    manifest_raw: bytes,
+    manifest: dict[str, Any],
+    signature: bytes | None,
+    public_key: Ed25519PublicKey | None,
+) -> None:
+    from covered.report.signing import fingerprint, signature_holds
+
+    declared = manifest.get("signature")
+    check.signer = declared["key_sha256"] if isinstance(declared, dict) else None
+    if signature is None:
+        if check.signer is not None:
+            check.problems.append(f"manifest names signing key {check.signer} but {SIGNATURE} is missing")
+        check.signature = "unsigned"
+        if public_key is not None:
+            check.signature_problem = "the pack is not signed"
+        return
+    if public_key is None:
+        check.signature = "unchecked"
+        return
+    given = fingerprint(public_key)
+    if check.signer is not None and check.signer != given:
+        check.signature = "invalid"
+        check.signature_problem = f"signed by key {check.signer}, not by the key given ({given})"
+    elif not signature_holds(public_key, manifest_raw, signature):
+        check.signature = "invalid"
+        check.signature_problem = "the signature does not match manifest.json (altered after signing, or another key)"
+    else:
+        check.signature = "valid"
 
 
 def verify_pack(path: Path) -> list[str]:
-    """Problems with an evidence pack: missing, extra, altered or unsafe files; empty when it is intact.
+    """Problems with an evidence pack's files: missing, extra, altered or unsafe; empty when they are intact."""
+    return check_pack(path).problems
+
+
+def check_pack(path: Path, public_key: Ed25519PublicKey | None = None) -> PackCheck:
+    """Check an evidence pack's files against its manifest and, with ``public_key``, the manifest's signature.
 
     Entries are hashed in chunks with their declared sizes as bounds; names that would escape a folder
-    (absolute, drive letters, '..') and entries that expand like decompression bombs are refused unread.
+    (absolute, drive letters, '..'), names given twice and entries that expand like decompression bombs are
+    refused unread.
     """
-    problems: list[str] = []
+    check = PackCheck()
+    problems = check.problems
     try:
         archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
-        raise DataError(path, None, "not a ZIP evidence pack") from None
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, OverflowError) as exc:
+        raise DataError(path, None, f"not an evidence pack (not a ZIP archive: {type(exc).__name__})") from None
     with archive:
-        infos = {info.filename: info for info in archive.infolist()}
-        if "manifest.json" not in infos:
-            return ["manifest.json is missing"]
-        listed = _manifest(archive, path)
+        entries = archive.infolist()
+        infos = {info.filename: info for info in entries}
+        if MANIFEST not in infos:
+            problems.append("manifest.json is missing")
+            if public_key is not None:
+                check.signature_problem = "the pack is not signed"
+            return check
+        for name, count in Counter(info.filename for info in entries).items():
+            if count > 1:
+                # Two entries of one name: a reader may take either, so the hashed one may not be the one read.
+                problems.append(f"{name}: appears {count} times in the archive: refused")
+        manifest_raw, manifest = _manifest(archive, path)
+        listed: dict[str, str] = manifest["files"]
+        signature: bytes | None = None
+        if SIGNATURE in infos:
+            signed = infos[SIGNATURE]
+            if signed.file_size > _MAX_SIGNATURE:
+                problems.append(f"{SIGNATURE}: {signed.file_size} bytes, too large for a signature: refused")
+                signature = b""
+            else:
+                try:
+                    signature = archive.read(signed)
+                except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+                    problems.append(f"{SIGNATURE}: unreadable ({exc})")
+                    signature = b""
+        _check_signature(check, manifest_raw, manifest, signature, public_key)
         for name in sorted(set(infos) | set(listed)):
             if _unsafe(name):
                 problems.append(f"{name}: unsafe name (absolute or with '..'): refused")
@@ -608,12 +733,12 @@ def verify_pack(path: Path) -> list[str]:
                 continue
             try:
                 actual = _entry_digest(archive, info)
-            except (zipfile.BadZipFile, DataError, OSError) as exc:
+            except (zipfile.BadZipFile, DataError, OSError, EOFError, ValueError, NotImplementedError) as exc:
                 problems.append(f"{name}: unreadable ({exc})")
                 continue
             if actual != expected:
                 problems.append(f"{name}: SHA-256 differs from the manifest")
-        for name in sorted(set(infos) - set(listed) - {"manifest.json"}):
+        for name in sorted(set(infos) - set(listed) - {MANIFEST, SIGNATURE}):
             if not _unsafe(name):
                 problems.append(f"{name}: not in the manifest")
-    return problems
+    return check
