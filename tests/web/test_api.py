@@ -7,6 +7,7 @@ import re
 import socket
 import threading
 import time
+from ipaddress import ip_address
 from pathlib import Path
 
 import httpx
@@ -15,7 +16,7 @@ from sqlalchemy import select
 
 from covered.registry import Registry
 from covered.store import open_store
-from covered.store.schema import DeviceRow, FindingRow
+from covered.store.schema import DeviceRow, FindingRow, address_key
 from covered.web import create_app
 from covered.web.users import create_token, create_user
 from tests.web.conftest import Clients, Estate, csrf_of, free_port, login_token
@@ -86,7 +87,7 @@ def test_pages_and_api_answer_for_a_viewer(estate: Estate, clients: Clients) -> 
     devices = api.get("/api/devices", params={"vendor": "dahua", "sort": "address"}).json()
     assert devices["total"] >= 2
     assert {row["vendor"] for row in devices["rows"]} == {"dahua"}
-    assert [r["address"] for r in devices["rows"]] == sorted(r["address"] for r in devices["rows"])
+    assert [r["address"] for r in devices["rows"]] == sorted((r["address"] for r in devices["rows"]), key=ip_address)
     lorex = next(r for r in api.get("/api/devices", params={"q": "127.39.0.3"}).json()["rows"])
     assert lorex["vendor"] == "dahua"
     overview = api.get("/api/overview").json()
@@ -472,3 +473,29 @@ def test_every_record_link_on_findings_and_record_pages_leads_somewhere(clients:
             assert client.get(inner).status_code == 200, (link, inner)
             checked.add(inner)
     assert len(checked) >= 20
+
+
+def test_addresses_sort_numerically_and_a_page_past_the_end_shows_the_last(clients: Clients) -> None:
+    api = clients.bearer("vic")
+    for order in ("asc", "desc"):
+        rows = api.get("/api/devices", params={"sort": "address", "order": order}).json()["rows"]
+        addresses = [r["address"] for r in rows]
+        assert any(a.endswith(".10") for a in addresses)  # two-digit last octets, where text order goes wrong
+        assert addresses == sorted(addresses, key=ip_address, reverse=order == "desc")
+    # The key orders IPv6 numerically too, after IPv4, and never fails on a name.
+    mixed = ["fe80::10", "10.0.0.10", "::1", "fe80::9", "10.0.0.9", "camera-lobby", "2001:db8::1"]
+    assert sorted(mixed, key=lambda a: address_key(a) or "") == [
+        "10.0.0.9",
+        "10.0.0.10",
+        "::1",
+        "2001:db8::1",
+        "fe80::9",
+        "fe80::10",
+        "camera-lobby",
+    ]
+    last = api.get("/api/devices", params={"page": 6}).json()
+    assert last["page"] == last["pages"]
+    assert last["rows"], "the last page's rows, not an empty page"
+    page = clients.signed_in("vic").get("/devices", params={"page": 6}).text
+    assert f"page {last['pages']} of {last['pages']}" in page
+    assert "No device matches." not in page

@@ -37,14 +37,14 @@ def _now() -> dt.datetime:
 
 
 def address_key(address: str | None) -> str | None:
-    """A key that sorts addresses numerically as text in any database: IPv4 ('4' + 8 hex digits) before IPv6
-    ('6' + 32 hex digits) before anything that is not an address ('~' + the text)."""
+    """A key that sorts addresses numerically as text in any database and collation: IPv4 ('4' + 8 hex digits),
+    then IPv6 ('6' + 32 hex digits), then anything that is not an address ('9' + the text)."""
     if address is None:
         return None
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:
-        return "~" + address[:63]
+        return "9" + address[:63]
     return f"{parsed.version}{int(parsed):0{parsed.max_prefixlen // 4}x}"
 
 

@@ -47,7 +47,7 @@ MAX_ROW_ID = 2**63 - 1
 """Largest id a database row can have (a signed 64-bit integer in SQLite and PostgreSQL)."""
 DEVICE_SORTS = {
     "id": DeviceRow.id,
-    "address": DeviceRow.address,
+    "address": DeviceRow.address_key,  # numeric order, IPv4 then IPv6 (127.61.0.2 before 127.61.0.10)
     "vendor": DeviceRow.vendor,
     "brand": DeviceRow.brand,
     "model": DeviceRow.model,
@@ -87,8 +87,9 @@ def _page(session: Session, query: Select[Any], page: int, count: Select[Any]) -
     pages = max(1, -(-total // PAGE_SIZE))
     if page < 1:
         raise UsageError("page", "pages start at 1")
+    page = min(page, pages)  # a page past the end (a stale link, fewer rows since) shows the last one
     rows = list(session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all())
-    return rows, int(total), min(page, pages), pages
+    return rows, int(total), page, pages
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ def _key(address: str) -> str:
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:
-        return "~" + address[:63]
+        return "9" + address[:63]
     return f"{parsed.version}{int(parsed):0{parsed.max_prefixlen // 4}x}"
 
 
