@@ -76,3 +76,10 @@ def test_the_look_alike_on_8000_and_37777_is_not_claimed(records: dict[str, Host
     assert record.attribution is not None
     assert record.attribution.restricted is not True
     assert record.attribution.vendor is None
+
+
+def test_the_onvif_serial_reaches_the_attribution(fleet: Fleet, records: dict[str, HostRecord]) -> None:
+    device = next(d for d in fleet.devices if d.persona.id == "huawei-ipc")
+    attribution = records["huawei-ipc"].attribution
+    assert attribution is not None
+    assert (attribution.model, attribution.serial) == (device.model.name, device.serial)
