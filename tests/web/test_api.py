@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from covered.registry import Registry
 from covered.store import open_store
-from covered.store.schema import DeviceRow, FindingRow, address_key
+from covered.store.schema import DeviceRow, FindingRow, SightingRow, address_key
 from covered.web import create_app
 from covered.web.users import create_token, create_user
 from tests.web.conftest import Clients, Estate, csrf_of, free_port, login_token
@@ -499,3 +499,38 @@ def test_addresses_sort_numerically_and_a_page_past_the_end_shows_the_last(clien
     page = clients.signed_in("vic").get("/devices", params={"page": 6}).text
     assert f"page {last['pages']} of {last['pages']}" in page
     assert "No device matches." not in page
+
+
+def test_scan_comparison_defaults_to_the_previous_and_latest_and_reads_like_a_page(
+    estate: Estate, clients: Clients
+) -> None:
+    client = clients.signed_in("vic")
+    first, second = estate.scans
+    form = client.get("/scans").text
+    menus = re.findall(r'<select name="([ab])">(.*?)</select>', form, re.S)
+    chosen = {name: re.findall(r'<option value="(\d+)" selected>', options) for name, options in menus}
+    assert chosen == {"a": [str(first)], "b": [str(second)]}
+    # The first scan saw one device with no maker determined and no verdict: the diff says so in words.
+    store = open_store(estate.db)
+    with store.session() as session, session.begin():
+        sighting = session.scalars(
+            select(SightingRow).where(SightingRow.scan_id == first, SightingRow.vendor.is_not(None))
+        ).first()
+        assert sighting is not None
+        saved = (sighting.id, sighting.vendor, sighting.restricted, sighting.device_id)
+        sighting.vendor, sighting.restricted = None, None
+    try:
+        page = client.get("/scans", params={"a": first, "b": second}).text
+        diff = page.split('<section id="diff">', 1)[1].split("</section>", 1)[0]
+        assert f'<a href="/devices/{saved[3]}">' in diff
+        assert f"vendor: not determined → {saved[1]}" in diff
+        assert "restricted: not determined → " in diff
+        assert "None" not in diff
+        api = clients.bearer("vic").get("/api/scans/diff", params={"a": first, "b": second}).json()
+        assert [r["device_id"] for r in api["changed"]] == [saved[3]]
+    finally:
+        with store.session() as session, session.begin():
+            row = session.get(SightingRow, saved[0])
+            assert row is not None
+            row.vendor, row.restricted = saved[1], saved[2]
+        store.engine.dispose()

@@ -584,8 +584,12 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
         difference = None
         if a is not None and b is not None:
             queries.check_scans(store, a, b)
-            difference = diff_scans(store, a, b)
-        return page(request, "scans.html", {"scans": scans, "diff": difference, "a": a, "b": b})
+            difference = _diff(store, a, b)
+        # Until a pair is chosen, the menus offer the usual question: what changed since the previous scan?
+        chosen_a = a if a is not None else (scans[1]["id"] if len(scans) > 1 else None)
+        chosen_b = b if b is not None else (scans[0]["id"] if scans else None)
+        context = {"scans": scans, "diff": difference, "a": a, "b": b, "chosen_a": chosen_a, "chosen_b": chosen_b}
+        return page(request, "scans.html", context)
 
     @app.get("/directory", response_class=HTMLResponse, include_in_schema=False)
     async def directory_page(
@@ -760,8 +764,7 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
     async def api_diff(current: Viewer, a: int, b: int) -> dict[str, Any]:
         """Devices new in scan b, gone since scan a, and changed between them."""
         queries.check_scans(store, a, b)
-        result = diff_scans(store, a, b)
-        return {"new": result.new, "gone": result.gone, "changed": result.changed}
+        return _diff(store, a, b)
 
     @app.get("/api/bans", tags=["directory"])
     async def api_bans(request: Request, current: Viewer) -> dict[str, Any]:
@@ -829,6 +832,16 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
         return page(request, "api_docs.html", {})
 
     return app
+
+
+def _diff(store: Store, a: int, b: int) -> dict[str, list[dict[str, Any]]]:
+    """The scan difference with each row's device id, so pages can link to the device."""
+    result = diff_scans(store, a, b)
+    rows = [*result.new, *result.gone, *result.changed]
+    ids = queries.device_ids(store, [r["device"] for r in rows])
+    for row in rows:
+        row["device_id"] = ids.get(row["device"])
+    return {"new": result.new, "gone": result.gone, "changed": result.changed}
 
 
 def _row_id(value: int, what: str) -> int:

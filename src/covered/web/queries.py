@@ -34,6 +34,7 @@ __all__ = [
     "audit_page",
     "check_scans",
     "device_detail",
+    "device_ids",
     "device_page",
     "finding_page",
     "lead_list",
@@ -196,6 +197,14 @@ def lead_list(store: Store, limit: int = MAX_LEADS) -> dict[str, Any]:
                 break
             leads.append(lead_record(device_record(device)) | {"id": device.id})
     return {"leads": leads, "truncated": truncated}
+
+
+def device_ids(store: Store, keys: list[str]) -> dict[str, int]:
+    """Tracked device ids by device key."""
+    if not keys:
+        return {}
+    with store.session() as session:
+        return dict(session.execute(select(DeviceRow.key, DeviceRow.id).where(DeviceRow.key.in_(set(keys)))).all())
 
 
 def device_choices(store: Store) -> dict[str, list[str]]:
