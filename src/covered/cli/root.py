@@ -11,7 +11,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -20,7 +20,9 @@ from typer.core import TyperOption
 from covered.cli.options import DataOption
 from covered.cli.output import err
 from covered.errors import CoveredError
-from covered.registry import Registry, load_registry
+
+if TYPE_CHECKING:
+    from covered.registry import Registry
 
 __all__ = ["app", "data_folder", "main", "selected_registry"]
 
@@ -64,6 +66,8 @@ def data_folder() -> Path | None:
 
 def selected_registry() -> Registry:
     """The registry loaded from the data folder chosen with --data."""
+    from covered.registry import load_registry
+
     return load_registry(data_folder())
 
 
