@@ -1,0 +1,31 @@
+"""The package's public API loads on first use: a light import stays light, `from covered import X` still works."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import covered
+
+
+def _fresh(code: str) -> str:
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    ).stdout.strip()
+
+
+def test_importing_errors_loads_neither_model_nor_registry() -> None:
+    loaded = _fresh("import sys, covered.errors; print(sorted(m for m in sys.modules if m.startswith('covered')))")
+    assert loaded == "['covered', 'covered.errors']"
+
+
+@pytest.mark.parametrize("name", covered.__all__)
+def test_every_public_name_imports(name: str) -> None:
+    assert _fresh(f"from covered import {name}; print({name}.__name__)") == name
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        covered.nope  # noqa: B018 - the attribute access is the test
