@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from covered.registry import Registry
 from covered.store import open_store
-from covered.store.schema import DeviceRow, FindingRow, SightingRow, address_key
+from covered.store.schema import AuditRow, DeviceRow, FindingRow, SightingRow, address_key
 from covered.web import create_app
 from covered.web.users import create_token, create_user
 from tests.web.conftest import Clients, Estate, csrf_of, free_port, login_token
@@ -534,3 +534,70 @@ def test_scan_comparison_defaults_to_the_previous_and_latest_and_reads_like_a_pa
             assert row is not None
             row.vendor, row.restricted = saved[1], saved[2]
         store.engine.dispose()
+
+
+def test_device_history_is_one_list_in_time_order(estate: Estate, clients: Clients) -> None:
+    api = clients.bearer("vic")
+    finding = api.get("/api/findings").json()["rows"][0]
+    store = open_store(estate.db)
+    # A status change made between the two scans (as when an earlier import was assessed).
+    with store.session() as session, session.begin():
+        entry = session.scalars(select(AuditRow).where(AuditRow.target == f"finding {finding['id']}")).first()
+        first_seen = session.scalars(
+            select(SightingRow.seen_at).where(
+                SightingRow.device_id == finding["device_id"], SightingRow.scan_id == estate.scans[1]
+            )
+        ).first()
+        assert entry is not None
+        assert first_seen is not None
+        saved = (entry.id, entry.at)
+        entry.at = first_seen - dt.timedelta(seconds=1)
+    try:
+        detail = api.get(f"/api/devices/{finding['device_id']}").json()
+        times = [e["at"] for e in detail["timeline"]]
+        assert times == sorted(times, reverse=True)
+        assert {e["kind"] for e in detail["timeline"]} == {"change", "sighting"}
+        page = clients.signed_in("vic").get(f"/devices/{finding['device_id']}").text
+        table = page.split('id="history-table"', 1)[1].split("</table>", 1)[0]
+        shown = re.findall(r"<tr><td>(\d{4}-\d\d-\d\dT[\d:]+)</td>", table)
+        assert len(shown) == len(times)
+        assert shown == sorted(shown, reverse=True)
+    finally:
+        with store.session() as session, session.begin():
+            row = session.get(AuditRow, saved[0])
+            assert row is not None
+            row.at = saved[1]
+        store.engine.dispose()
+
+
+def test_device_search_reads_maker_serial_firmware_and_macs_in_any_spelling(clients: Clients) -> None:
+    api = clients.bearer("vic")
+    rows = api.get("/api/devices").json()["rows"]
+
+    def found(q: str) -> set[int]:
+        return {r["id"] for r in api.get("/api/devices", params={"q": q}).json()["rows"]}
+
+    with_mac = next(r for r in rows if r["mac"])
+    bare = with_mac["mac"].replace(":", "")
+    for spelling in (bare.upper(), with_mac["mac"].replace(":", "-"), bare[:6]):
+        assert with_mac["id"] in found(spelling), spelling
+    for field in ("serial", "firmware"):
+        row = next(r for r in rows if r[field])
+        assert row["id"] in found(row[field]), field
+    assert found("dahua") >= {r["id"] for r in rows if r["vendor"] == "dahua"}
+
+
+def test_lookup_knows_identified_models_and_brands_written_apart(clients: Clients) -> None:
+    api = clients.bearer("vic")
+    spaced = api.get("/api/lookup", params={"q": "hik vision"}).json()["matches"]
+    assert any(m["as"] == "vendor" and m["record"] == "hikvision" for m in spaced)
+    zte = next(r for r in api.get("/api/devices", params={"vendor": "zte"}).json()["rows"] if r["model"])
+    model = zte["model"].split()[-1]  # "ZXHN H118N" -> "H118N", as a label or a quote gives it
+    matches = api.get("/api/lookup", params={"q": model}).json()["matches"]
+    seen = [m for m in matches if m["as"] == "model seen on this network"]
+    assert seen, matches
+    assert seen[0]["makers"][0]["id"] == "zte"
+    assert seen[0]["makers"][0]["restricted"] is True
+    page = clients.signed_in("vic").get("/lookup", params={"q": model}).text
+    assert "Made by" in page
+    assert "The devices with this model" in page

@@ -644,7 +644,9 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
 
     @app.get("/lookup", response_class=HTMLResponse, include_in_schema=False)
     async def lookup_page(request: Request, current: Viewer, q: Annotated[str, Query(max_length=200)] = "") -> Response:
-        return page(request, "lookup.html", {"result": lookup(registry, q), "q": q})
+        return page(
+            request, "lookup.html", {"result": lookup(registry, q, queries.identified_models(store, q)), "q": q}
+        )
 
     def users_view(
         request: Request, message: str | None = None, typed: dict[str, str] | None = None, status: int = 200
@@ -789,8 +791,9 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
 
     @app.get("/api/lookup", tags=["directory"])
     async def api_lookup(current: Viewer, q: Annotated[str, Query(max_length=200)]) -> dict[str, Any]:
-        """Is brand X or model Y covered, and by what: the maker, the link's source, the rules naming it."""
-        return lookup(registry, q)
+        """Is brand X or model Y covered, and by what: the maker, the link's source, the rules naming it (models
+        the scanner identified on this network included)."""
+        return lookup(registry, q, queries.identified_models(store, q))
 
     @app.get("/api/users", tags=["accounts"])
     async def api_users(current: Admin) -> list[dict[str, Any]]:

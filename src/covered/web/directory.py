@@ -3,7 +3,9 @@ procurement lookup ("is brand X or model Y covered, and by what?")."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import quote
 
 from covered.assess.evaluate import coverage_entry
 from covered.identify import identifier_for
@@ -59,17 +61,20 @@ def _row(registry: Registry, event: Event) -> dict[str, Any]:
     return row
 
 
-def lookup(registry: Registry, text: str) -> dict[str, Any]:
+def lookup(registry: Registry, text: str, identified: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """What the registry knows about a brand, vendor or model name: the maker behind it (with the source of
-    that link), whether the maker is restricted, and the rules and events that name the maker."""
+    that link), whether the maker is restricted, and the rules and events that name the maker; ``identified``
+    adds models the scanner identified on this network (vendor, model, devices), as queries.identified_models
+    gives them."""
     text = text.strip()
     if not text:
         return {"query": text, "matches": []}
-    folded = text.casefold()
+    compact = _compact(text)
     matches: list[dict[str, Any]] = []
     for brand in registry.brands.values():
         names = [brand.name, *brand.aliases]
-        if any(folded == n.casefold() for n in names) or (len(folded) >= 3 and folded in brand.name.casefold()):
+        # Names compare without spaces, dots and dashes too: "hik vision", "Hi-Look", "E-Z VIZ".
+        if any(compact == _compact(n) for n in names) or (len(compact) >= 3 and compact in _compact(brand.name)):
             makers = [brand.vendor] if brand.vendor else list(brand.vendor_candidates)
             matches.append(
                 {
@@ -86,7 +91,7 @@ def lookup(registry: Registry, text: str) -> dict[str, Any]:
                     "makers": [_maker(registry, m) for m in makers if m in registry.vendors],
                 }
             )
-    vendor_id = registry.vendor_id(text)
+    vendor_id = registry.vendor_id(text) or _vendor_by_compact_name(registry, compact)
     if vendor_id is not None:
         matches.append(
             {
@@ -116,7 +121,35 @@ def lookup(registry: Registry, text: str) -> dict[str, Any]:
                 "makers": [_maker(registry, attribution.vendor)],
             }
         )
+    for seen in identified or []:
+        if seen["vendor"] not in registry.vendors:
+            continue
+        count = seen["devices"]
+        matches.append(
+            {
+                "as": "model seen on this network",
+                "name": seen["model"],
+                "record": seen["vendor"],
+                "how": f"identified by the scanner on {count} device{'s' if count != 1 else ''} here",
+                "evidence": "",
+                "source": "the devices' own answers (see their evidence chains)",
+                "note": "",
+                "devices": f"/devices?q={quote(seen['model'])}",
+                "makers": [_maker(registry, seen["vendor"])],
+            }
+        )
     return {"query": text, "matches": matches}
+
+
+def _compact(name: str) -> str:
+    return re.sub(r"[\s.\-_]+", "", name).casefold()
+
+
+def _vendor_by_compact_name(registry: Registry, compact: str) -> str | None:
+    for vendor in registry.vendors.values():
+        if any(compact == _compact(n) for n in (vendor.id, vendor.name, *vendor.legal_names, *vendor.aliases)):
+            return vendor.id
+    return None
 
 
 def _maker(registry: Registry, vendor_id: str) -> dict[str, Any]:

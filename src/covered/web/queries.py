@@ -6,6 +6,7 @@ Each function returns plain dictionaries, so a page and its API twin show the sa
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,7 @@ __all__ = [
     "device_ids",
     "device_page",
     "finding_page",
+    "identified_models",
     "lead_list",
     "overview",
     "scan_list",
@@ -122,15 +124,22 @@ class DeviceFilter:
 def _device_where(query: Select[Any], f: DeviceFilter) -> Select[Any]:
     if f.q:
         like = f"%{f.q}%"
-        query = query.where(
-            or_(
-                DeviceRow.key.ilike(like),
-                DeviceRow.address.ilike(like),
-                DeviceRow.mac.ilike(like),
-                DeviceRow.model.ilike(like),
-                DeviceRow.brand.ilike(like),
-            )
-        )
+        matches = [
+            DeviceRow.key.ilike(like),
+            DeviceRow.address.ilike(like),
+            DeviceRow.mac.ilike(like),
+            DeviceRow.vendor.ilike(like),
+            DeviceRow.brand.ilike(like),
+            DeviceRow.model.ilike(like),
+            DeviceRow.serial.ilike(like),
+            DeviceRow.firmware.ilike(like),
+        ]
+        digits = re.sub(r"[\s:.-]", "", f.q)
+        if len(digits) >= 4 and re.fullmatch(r"[0-9A-Fa-f]+", digits):
+            # A MAC written without separators, or with dashes or dots (c056e3..., C0-56-E3-..., c056.e3...).
+            bare = func.replace(func.replace(func.replace(DeviceRow.mac, ":", ""), "-", ""), ".", "")
+            matches.append(bare.ilike(f"%{digits}%"))
+        query = query.where(or_(*matches))
     if f.vendor:
         query = query.where(DeviceRow.vendor.is_(None) if f.vendor == "unknown" else DeviceRow.vendor == f.vendor)
     if f.site:
@@ -207,6 +216,23 @@ def device_ids(store: Store, keys: list[str]) -> dict[str, int]:
         return dict(session.execute(select(DeviceRow.key, DeviceRow.id).where(DeviceRow.key.in_(set(keys)))).all())
 
 
+def identified_models(store: Store, text: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Models the scanner identified on this network whose name contains the text, with their maker and how
+    many devices carry them (the registry's lookup knows only the names its sources list)."""
+    text = text.strip()
+    if len(text) < 3:
+        return []
+    with store.session() as session:
+        rows = session.execute(
+            select(DeviceRow.vendor, DeviceRow.model, func.count(DeviceRow.id))
+            .where(DeviceRow.vendor.is_not(None), DeviceRow.model.ilike(f"%{text}%"))
+            .group_by(DeviceRow.vendor, DeviceRow.model)
+            .order_by(func.count(DeviceRow.id).desc(), DeviceRow.model)
+            .limit(limit)
+        ).all()
+    return [{"vendor": vendor, "model": model, "devices": n} for vendor, model, n in rows]
+
+
 def device_choices(store: Store) -> dict[str, list[str]]:
     """Values the device filters offer: vendors and sites present in the store."""
     with store.session() as session:
@@ -265,7 +291,47 @@ def device_detail(store: Store, device_id: int) -> dict[str, Any]:
             ],
             "observations": [observation_record(o) for o in observations],
             "audit": [audit_record(a) for a in audit],
+            "timeline": _timeline(audit, sightings),
         }
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes for timezone-aware columns; they were written in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _timeline(audit: Any, sightings: Any) -> list[dict[str, Any]]:
+    """Status changes and sightings of one device in one list, newest first."""
+    entries = [
+        {
+            "at": _aware(a.at).isoformat(),
+            "what": f"{a.action}: {a.target}",
+            "who": a.actor,
+            "kind": "change",
+            "before": a.before,
+            "after": a.after,
+            "reason": a.reason,
+            "_sort": (_aware(a.at), 1, a.id),
+        }
+        for a in audit
+    ] + [
+        {
+            "at": _aware(sighting.seen_at).isoformat(),
+            "what": f"seen in {scan.kind} {scan.id}",
+            "who": "",
+            "kind": "sighting",
+            "address": sighting.address,
+            "vendor": sighting.vendor,
+            "model": sighting.model,
+            "firmware": sighting.firmware,
+            "_sort": (_aware(sighting.seen_at), 0, sighting.id),
+        }
+        for sighting, scan in sightings
+    ]
+    entries.sort(key=lambda e: e["_sort"], reverse=True)
+    for entry in entries:
+        del entry["_sort"]
+    return entries
 
 
 @dataclass(frozen=True)
