@@ -153,9 +153,14 @@ CASES: dict[str, Case] = {
     ),
     "remediate planned with a waiver": _remediate("--status", "planned", "--waiver", "W-1", "--expires", "2099-01-01"),
     "remediate removed with an expiry": _remediate("--status", "removed", "--expires", "2099-01-01"),
+    "audit --action of no action": lambda d: ["audit", "--action", "nope", "--db", str(d / "x.db")],
+    "audit --device of no device": lambda d: ["audit", "--device", "zz", "--db", str(d / "x.db")],
+    "audit --since that is not a date": lambda d: ["audit", "--since", "soon", "--db", str(d / "x.db")],
 }
 
 NAMED: dict[str, str] = {
+    "audit --action of no action": "--action: unknown action 'nope'",
+    "audit --device of no device": "--device: no tracked device 'zz'",
     "remediate --rule of no finding": f"--rule: device {_MAC} has no finding for 'nope' (it has: ",
     "remediate a waiver that expired": "--expires: 2020-01-01 is not in the future",
     "remediate planned with a waiver": "--waiver: only an exempted finding takes a waiver and expiry (not planned)",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Annotated
 
@@ -9,13 +10,32 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from covered.cli.options import DbOpt, JsonOpt, split
+from covered.cli.options import DbOpt, JsonOpt, non_empty, split
 from covered.cli.output import emit, out
 from covered.cli.root import app
+from covered.errors import UsageError
 from covered.registry.query import parse_date_bound
 from covered.report.wording import plural
 
-__all__ = ["audit", "devices", "diff", "findings", "remediate"]
+AUDIT_ACTIONS = (
+    "assess",
+    "finding",
+    "remediate",
+    "reopen",
+    "site",
+    "sign-in",
+    "sign-in-failed",
+    "sign-in-locked",
+    "anonymous",
+    "token",
+    "token-revoked",
+    "user",
+    "user-disabled",
+    "user-role",
+)
+"""Actions the audit log records ('finding' is one entry per finding kept by older versions of covered)."""
+
+__all__ = ["AUDIT_ACTIONS", "audit", "devices", "diff", "findings", "remediate"]
 
 
 @app.command()
@@ -29,6 +49,7 @@ def devices(
 ) -> None:
     """Tracked devices with first seen, last seen and gone-since (merged across scans by MAC, serial, address)."""
     from covered.report.bundle import collect
+    from covered.report.device_views import restricted_text
     from covered.report.registry_views import json_lines
     from covered.store import open_store
 
@@ -40,13 +61,16 @@ def devices(
     if as_json:
         emit(json_lines(records), None)
         return
-    table = Table(title=f"{len(records)} tracked devices")
+    table = Table(title=f"{plural(len(records), 'tracked device')}")
     for name in ("id", "key", "address", "vendor", "model", "restricted", "last_seen", "gone_since"):
         table.add_column(name, overflow="fold")
     for r in records:
+        cells = {k: "" if r[k] is None else str(r[k]) for k in r}
+        # true/false/unknown as every other command prints them, not Python's True/False.
+        cells["restricted"] = restricted_text(r["restricted"])
         table.add_row(
             *(
-                escape(str(r[k]) if r[k] is not None else "")
+                escape(cells[k])
                 for k in ("id", "key", "address", "vendor", "model", "restricted", "last_seen", "gone_since")
             )
         )
@@ -59,7 +83,7 @@ def _print_leads(records: list[dict[str, object]], as_json: bool) -> None:
     if as_json:
         emit(json_lines(records), None)
         return
-    table = Table(title=f"{len(records)} leads for review: weak signs only, not attributions")
+    table = Table(title=f"{plural(len(records), 'lead')} for review: weak signs only, not attributions")
     columns = ("key", "address", "possibly", "summary", "settle")
     for name in columns:
         table.add_column(name, overflow="fold")
@@ -125,7 +149,7 @@ def findings(
     if as_json:
         emit(json_lines(records), None)
         return
-    table = Table(title=f"{len(records)} findings")
+    table = Table(title=plural(len(records), "finding"))
     for name in ("id", "device", "subject", "obligation", "status", "due", "reason"):
         table.add_column(name, overflow="fold")
     for r in records:
@@ -170,20 +194,57 @@ def remediate(
 
 
 @app.command()
-def audit(db: DbOpt = None, as_json: JsonOpt = False) -> None:
+def audit(
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+    device: Annotated[
+        str | None, typer.Option("--device", help="Only entries about this device (id, key, MAC or address).")
+    ] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Only entries by this actor (user name).")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only entries from this date on (YYYY[-MM[-DD]]).")
+    ] = None,
+    action: Annotated[
+        list[str] | None,
+        typer.Option("--action", help=f"Only these actions (repeat or comma-separate): {', '.join(AUDIT_ACTIONS)}."),
+    ] = None,
+) -> None:
     """The audit log: who changed what, when and why."""
     from covered.report.bundle import collect
     from covered.report.registry_views import json_lines
     from covered.store import open_store
+    from covered.store.tracking import find_device
 
-    records = collect(open_store(db)).audit
+    actions = split(action, "--action")
+    unknown = sorted(set(actions) - set(AUDIT_ACTIONS))
+    if unknown:
+        raise UsageError("--action", f"unknown action {unknown[0]!r} (one of {', '.join(AUDIT_ACTIONS)})")
+    who = non_empty(actor, "--actor")
+    start = parse_date_bound("--since", since, end=False) if since is not None else None
+    store = open_store(db)
+    data = collect(store)
+    records = data.audit
+    if device is not None:
+        with store.session() as session:
+            try:
+                key = find_device(session, non_empty(device, "--device") or "").key
+            except UsageError as exc:
+                raise UsageError("--device", exc.message) from None
+        # Entries name a device as 'device KEY', or one of its findings as 'finding ID' (with the key after it).
+        targets = {f"device {key}"} | {f"finding {f['id']}" for f in data.findings if f["device"] == key}
+        records = [r for r in records if str(r["target"]).split(" (", 1)[0] in targets]
+    if who is not None:
+        records = [r for r in records if r["actor"] == who]
+    if start is not None:
+        records = [r for r in records if dt.date.fromisoformat(str(r["at"])[:10]) >= start]
+    if actions:
+        records = [r for r in records if r["action"] in actions]
     if as_json:
         emit(json_lines(records), None)
         return
     for r in records:
+        change = f"{r['after']}" if r["before"] is None else f"{r['before']} -> {r['after']}"
         out.print(
-            escape(
-                f"{r['at']} {r['actor']} {r['action']} {r['target']}: {r['before']} -> {r['after']} ({r['reason']})"
-            ),
+            escape(f"{r['at']} {r['actor']} {r['action']} {r['target']}: {change} ({r['reason']})"),
             soft_wrap=True,
         )

@@ -10,7 +10,9 @@ import hashlib
 import html
 import io
 import json
+import lzma
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +23,7 @@ import fastjsonschema
 from sqlalchemy import select
 
 from covered.errors import DataError
+from covered.report.wording import shown_time
 from covered.store import Store
 from covered.store.schema import AuditRow, DeviceRow, FindingRow, ObservationRow, SightingRow
 
@@ -121,9 +124,10 @@ def device_record(d: DeviceRow, *, evidence: bool = True) -> dict[str, Any]:
         record["explanation"] = attribution.get("explanation")
         record["evidence"] = _evidence_text(attribution)
         record["lead"] = attribution.get("lead")
-    record["first_seen"] = d.first_seen.isoformat()
-    record["last_seen"] = d.last_seen.isoformat()
-    record["gone_since"] = d.gone_since.isoformat() if d.gone_since else None
+    # To the second, UTC marked: what users read in tables and reports (the store keeps the exact times).
+    record["first_seen"] = shown_time(d.first_seen)
+    record["last_seen"] = shown_time(d.last_seen)
+    record["gone_since"] = shown_time(d.gone_since) if d.gone_since else None
     return record
 
 
@@ -183,7 +187,7 @@ def audit_record(a: AuditRow) -> dict[str, Any]:
     """One audit-log entry."""
     return {
         "id": a.id,
-        "at": a.at.isoformat(),
+        "at": shown_time(a.at),
         "actor": a.actor,
         "action": a.action,
         "target": a.target,
@@ -570,6 +574,17 @@ MAX_ENTRY = 2 * 1024 * 1024 * 1024
 MAX_RATIO = 1_000
 """Compression ratio above which an entry of over 1 MiB is refused as a decompression bomb."""
 _CHUNK = 1024 * 1024
+_READ_ERRORS = (
+    zipfile.BadZipFile,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,  # an encrypted entry ("password required")
+    zlib.error,  # damaged deflate data (found by fuzzing)
+    lzma.LZMAError,
+)
+"""What reading a damaged or hostile ZIP entry raises, each turned into a named problem."""
 
 
 def _unsafe(name: str) -> bool:
@@ -604,7 +619,7 @@ def _manifest(archive: zipfile.ZipFile, path: Path) -> tuple[bytes, dict[str, An
         manifest = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise DataError(path, None, f"manifest.json is not JSON ({exc})") from None
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+    except _READ_ERRORS as exc:
         raise DataError(path, None, f"manifest.json is unreadable ({exc})") from None
     files = manifest.get("files") if isinstance(manifest, dict) else None
     if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
@@ -712,7 +727,7 @@ def check_pack(path: Path, public_key: Ed25519PublicKey | None = None) -> PackCh
             else:
                 try:
                     signature = archive.read(signed)
-                except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+                except _READ_ERRORS as exc:
                     problems.append(f"{SIGNATURE}: unreadable ({exc})")
                     signature = b""
         _check_signature(check, manifest_raw, manifest, signature, public_key)
@@ -733,7 +748,7 @@ def check_pack(path: Path, public_key: Ed25519PublicKey | None = None) -> PackCh
                 continue
             try:
                 actual = _entry_digest(archive, info)
-            except (zipfile.BadZipFile, DataError, OSError, EOFError, ValueError, NotImplementedError) as exc:
+            except (DataError, *_READ_ERRORS) as exc:
                 problems.append(f"{name}: unreadable ({exc})")
                 continue
             if actual != expected:

@@ -290,6 +290,7 @@ def save_findings(store: Store, profile: str, findings: Sequence[tuple[str, Find
             for row in session.scalars(select(FindingRow).where(FindingRow.profile == profile))
         }
         created: list[tuple[FindingRow, str]] = []
+        reassessed = 0
         for reference, finding in findings:
             device = devices[reference]
             subject = finding.rule or finding.vulnerability or "?"
@@ -314,11 +315,19 @@ def save_findings(store: Store, profile: str, findings: Sequence[tuple[str, Find
             else:
                 for name, value in values.items():
                     setattr(row, name, value)
-                if row.status not in _MANUAL:
+                if row.status not in _MANUAL and row.status != finding.status.value:
                     row.status = finding.status.value
-        session.flush()  # one batched insert gives the new findings their ids for the audit log
-        for row, status in created:
-            audit_entry(session, actor, "finding", f"finding {row.id}", None, status, f"assessed under {profile}")
+                    reassessed += 1
+        session.flush()  # one batched insert gives the new findings their ids
+        # One entry per assessment, not one per new finding: a first assessment of a site creates hundreds of
+        # findings, and a line each ("None -> review") buried the decisions people made. Each finding's own
+        # history starts with this entry; every later change by a person or a scan is an entry of its own.
+        if created or reassessed:
+            ids = sorted(row.id for row, _ in created)
+            summary = {"created": len(created), "reassessed": reassessed}
+            if ids:
+                summary["first_id"], summary["last_id"] = ids[0], ids[-1]
+            audit_entry(session, actor, "assess", f"profile {profile}", None, summary, f"assessed under {profile}")
     return len(findings)
 
 

@@ -1,0 +1,67 @@
+"""`covered audit` filters, one entry per assessment, and how `devices` and `audit` print values and times."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.test_cli import run
+
+HIK, DAHUA = "00:11:22:33:44:55", "00:11:22:33:44:56"
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("audit")
+    inventory = folder / "assets.csv"
+    inventory.write_text(f"ip,mac,vendor\n10.0.0.5,{HIK},Hikvision\n10.0.0.6,{DAHUA},Dahua\n", encoding="utf-8")
+    db = folder / "covered.db"
+    assert run("import", str(inventory), "--save", "--db", str(db)).returncode == 1
+    assess = run("assess", "--scan-id", "1", "--profile", "us-federal-contractor", "--save", "--db", str(db))
+    assert assess.returncode in (0, 1), assess.stderr
+    remediate = ["remediate", HIK, "--status", "planned", "--reason", "replace in 2027", "--rule", "us-far-52.204-24"]
+    result = run(*remediate, "--db", str(db), env={"COVERED_ACTOR": "alice"})
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+def _audit(db: Path, *args: str) -> list[dict[str, object]]:
+    result = run("audit", "--db", str(db), "--json", *args)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_an_assessment_is_one_entry_not_one_per_finding(database: Path) -> None:
+    entries = _audit(database)
+    assessed = [e for e in entries if e["action"] == "assess"]
+    assert len(assessed) == 1
+    summary = json.loads(str(assessed[0]["after"]))
+    findings = run("findings", "--db", str(database), "--json").stdout.splitlines()
+    assert summary["created"] == len(findings) > 2
+    text = run("audit", "--db", str(database)).stdout
+    assert "None ->" not in text
+
+
+def test_filters(database: Path) -> None:
+    everything = _audit(database)
+    by_alice = _audit(database, "--actor", "alice")
+    assert [e["action"] for e in by_alice] == ["remediate"]
+    assert _audit(database, "--device", HIK) == by_alice
+    assert _audit(database, "--device", DAHUA) == []
+    assert _audit(database, "--action", "assess,remediate") == everything
+    assert _audit(database, "--action", "site") == []
+    assert _audit(database, "--since", "2999") == []
+    assert _audit(database, "--since", "2020-01-01") == everything
+
+
+def test_values_and_times_as_users_read_them(database: Path) -> None:
+    table = run("devices", "--db", str(database)).stdout
+    assert "True" not in table
+    assert "true" in table
+    assert "2 tracked devices" in table
+    stamps = re.findall(r"\d{4}-\d\d-\d\dT[\d:.]+Z?", table + run("audit", "--db", str(database)).stdout)
+    assert stamps
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", s) for s in stamps), stamps
