@@ -11,7 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from covered.corpus.candidate import Candidate
-from covered.corpus.converters import ehole, fingerprinthub, nmap, recog, webappanalyzer, whatweb
+from covered.corpus.converters import (
+    dismap,
+    ehole,
+    fingerprinthub,
+    fingers,
+    nmap,
+    recog,
+    tidefinger,
+    webappanalyzer,
+    whatweb,
+)
 from covered.corpus.lock import CorpusSpec
 from covered.corpus.tree import GitTree
 from covered.corpus.vendors import VendorNames
@@ -28,5 +38,8 @@ CONVERTERS: dict[str, Converter] = {
     "fingerprinthub": fingerprinthub.convert,
     "whatweb": whatweb.convert,
     "webappanalyzer": webappanalyzer.convert,
+    "fingers": fingers.convert,
+    "dismap": dismap.convert,
+    "tidefinger": tidefinger.convert,
 }
 """Converter id (``corpora.yml``'s ``converter``) to its function."""
