@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests.test_cli import run
@@ -45,3 +46,24 @@ def test_assess_usage_errors() -> None:
         result = run(*args)
         assert result.returncode == 2
         assert result.stderr.startswith(expected), result.stderr
+
+
+def test_assess_prints_a_summary_first_and_details_on_request(tmp_path: Path) -> None:
+    assets = tmp_path / "assets.csv"
+    assets.write_text("ip,mac,vendor\n10.0.0.5,00:11:22:33:44:55,Hikvision\n10.0.0.6,00:11:22:33:44:56,Dahua\n")
+    every = run("assess", "--profile", "us-federal-contractor", "--import", str(assets), "--json")
+    findings = [json.loads(line) for line in every.stdout.splitlines()]
+    assert len(findings) > 4
+    summary = run("assess", "--profile", "us-federal-contractor", "--import", str(assets))
+    assert summary.returncode == every.returncode, summary.stderr
+    assert re.search(r"│ restricted devices\s+│\s+2 │", summary.stdout), summary.stdout
+    assert re.search(rf"│ findings\s+│\s+{len(findings)} │", summary.stdout), summary.stdout
+    assert "why" not in summary.stdout  # no finding table without --details
+    rules = {f["rule"] or f["vulnerability"] for f in findings}
+    assert all(f"rule: {rule}" in summary.stdout for rule in rules)
+    detailed = run("assess", "--profile", "us-federal-contractor", "--import", str(assets), "--details")
+    assert "why" in detailed.stdout
+    assert f"{len(findings)} findings for 2 devices" in detailed.stdout
+    written = tmp_path / "findings.txt"
+    run("assess", "--profile", "us-federal-contractor", "--import", str(assets), "-o", str(written))
+    assert f"{len(findings)} findings for 2 devices" in written.read_text(encoding="utf-8")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -14,10 +16,14 @@ from covered.cli.options import CsvOpt, DbOpt, JsonOpt, OutputOpt, choose_format
 from covered.cli.output import emit, err, out, print_table, print_warnings
 from covered.cli.root import app, selected_registry
 from covered.errors import DataError, UsageError
-from covered.model import FindingStatus, Profile, Site, UseContext
+from covered.model import Finding, FindingStatus, Profile, Site, UseContext
 from covered.registry import Registry
 from covered.registry.loader import load_records
 from covered.registry.query import parse_date_bound
+from covered.report.wording import plural
+
+if TYPE_CHECKING:
+    from covered.assess import DeviceContext
 
 __all__ = ["FINDING_CSV_FIELDS", "assess_", "profile_app", "profile_init", "profile_list", "profile_show"]
 
@@ -137,6 +143,32 @@ FINDING_CSV_FIELDS = (
 )
 
 
+def _summary(findings: Sequence[Finding], devices: Sequence[DeviceContext], profile: str) -> Table:
+    """Counts of an assessment: devices (restricted, leads), findings by status, obligation, confidence and rule."""
+    restricted = sum(1 for d in devices if d.attribution.restricted)
+    leads = sum(1 for d in devices if d.attribution.lead is not None)
+    reached = len({f.device for f in findings})
+    table = Table(title=f"Assessment under '{profile}'", show_header=True)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_row("devices assessed", str(len(devices)))
+    table.add_row("restricted devices", str(restricted))
+    table.add_row("leads for review (weak signs, not counted as restricted)", str(leads))
+    table.add_row("devices with findings", str(reached))
+    table.add_row("findings", str(len(findings)), end_section=True)
+    groups: list[tuple[str, Callable[[Finding], str]]] = [
+        ("status", lambda f: f.status.value),
+        ("obligation", lambda f: f.obligation.value),
+        ("confidence", lambda f: f.confidence.value),
+        ("rule", lambda f: f.rule or f.vulnerability or "?"),
+    ]
+    for name, key in groups:
+        counts = Counter(key(f) for f in findings).most_common()
+        for index, (value, count) in enumerate(counts):
+            table.add_row(escape(f"{name}: {value}"), str(count), end_section=index == len(counts) - 1)
+    return table
+
+
 @app.command("assess")
 def assess_(
     profile: Annotated[str, typer.Option("--profile", help="Profile id (covered profile list) or YAML file.")],
@@ -149,6 +181,10 @@ def assess_(
     ] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Evaluate as on this date (YYYY-MM-DD).")] = None,
     save: Annotated[bool, typer.Option("--save", help="Keep the findings (with --scan-id) for tracking.")] = False,
+    details: Annotated[
+        bool,
+        typer.Option("--details", help="Print every finding after the summary (an --output file always has them)."),
+    ] = False,
     db: DbOpt = None,
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
@@ -228,8 +264,14 @@ def assess_(
             writer.writerow(row)
         emit(buffer.getvalue(), output)
     else:
+        # A site's assessment is thousands of findings: the counts come first, each finding only when asked for.
+        out.print(_summary(findings, devices, chosen.name))
+        if not details and output is None:
+            err.print("every finding: --details, --output FILE, --json or --csv")
+            raise typer.Exit(1 if any(f.status is FindingStatus.OPEN for f in findings) else 0)
         table = Table(
-            title=f"{len(findings)} findings for {len(devices)} devices under '{chosen.name}'", show_lines=True
+            title=f"{plural(len(findings), 'finding')} for {plural(len(devices), 'device')} under '{chosen.name}'",
+            show_lines=True,
         )
         for name in ("device", "status", "obligation", "due", "rule", "why"):
             table.add_column(name, overflow="fold")
