@@ -16,6 +16,7 @@ from covered.corpus.converters import (
     ehole,
     fingerprinthub,
     fingers,
+    fscan,
     nmap,
     recog,
     tidefinger,
@@ -41,5 +42,6 @@ CONVERTERS: dict[str, Converter] = {
     "fingers": fingers.convert,
     "dismap": dismap.convert,
     "tidefinger": tidefinger.convert,
+    "fscan": fscan.convert,
 }
 """Converter id (``corpora.yml``'s ``converter``) to its function."""

@@ -29,7 +29,7 @@ from covered.corpus.lock import CorpusSpec
 from covered.corpus.tree import GitTree
 from covered.corpus.vendors import VendorNames
 
-__all__ = ["FILE", "SKIPPED", "convert", "parse_rules"]
+__all__ = ["FILE", "SKIPPED", "convert", "go_string", "parse_rules"]
 
 FILE = "configs/rule.go"
 _STR = r'"((?:[^"\\]|\\.)*)"'
@@ -43,7 +43,7 @@ SKIPPED: Counter[str] = Counter()
 """Why rules or strings of the last run were not proposed (reason -> count), for the report."""
 
 
-def _go_string(text: str) -> str:
+def go_string(text: str) -> str:
     """A Go interpreted string literal's value (the escapes rule.go uses)."""
     return re.sub(r"\\(.)", lambda m: _GO_ESCAPES.get(m.group(1), m.group(0)), text)
 
@@ -54,7 +54,7 @@ def parse_rules(text: str) -> Iterator[tuple[int, dict[str, str]]]:
     for number, line in enumerate(text.split("\n"), start=1):
         found = _RULE.match(line)
         if found is not None:
-            yield number, {k: _go_string(v) for k, v in zip(keys, found.groups(), strict=True)}
+            yield number, {k: go_string(v) for k, v in zip(keys, found.groups(), strict=True)}
 
 
 def _rule_candidates(line: int, rule: dict[str, str], entry: EntryMaker) -> Iterator[Candidate]:
