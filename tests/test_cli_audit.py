@@ -65,3 +65,12 @@ def test_values_and_times_as_users_read_them(database: Path) -> None:
     stamps = re.findall(r"\d{4}-\d\d-\d\dT[\d:.]+Z?", table + run("audit", "--db", str(database)).stdout)
     assert stamps
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", s) for s in stamps), stamps
+
+
+def test_counts_of_one_are_singular(tmp_path: Path) -> None:
+    inventory = tmp_path / "one.csv"
+    inventory.write_text(f"ip,mac,vendor\n10.0.0.5,{HIK},Hikvision\n", encoding="utf-8")
+    result = run("import", str(inventory))
+    assert "1 row imported from one.csv (csv), 1 device, 0 warnings" in result.stderr, result.stderr
+    assert "1 device from one.csv" in result.stdout
+    assert "1 devices" not in result.stdout + result.stderr

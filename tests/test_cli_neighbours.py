@@ -76,10 +76,10 @@ def test_scan_without_the_table_lists_the_37777_lead(fleet: Fleet, tmp_path: Pat
     assert (lead["address"], lead["possibly"], lead["vendors"]) == (silent.address, "Dahua", ["dahua"])
     assert "site visit" in lead["settle"]
     table = run("devices", "--leads", "--db", str(tmp_path / "scan.db"))
-    assert "1 leads for review" in table.stdout
+    assert "1 lead for review" in table.stdout
     (tmp_path / "table").mkdir()
     _, stderr, _ = _scan(fleet, tmp_path / "table", "--output", str(tmp_path / "out.txt"))
-    assert "1 leads for review" in stderr
+    assert "1 lead for review" in stderr
     assert "TCP 37777 open" in stderr
 
 
@@ -92,7 +92,7 @@ def test_import_rows_without_a_mac_get_it_from_the_table(tmp_path: Path) -> None
         encoding="utf-8",
     )
     result = run("import", str(assets), "--arp-table", str(table), "--json")
-    assert "1 rows without a MAC got one, 1 entries match no row" in result.stderr
+    assert "1 row without a MAC got one, 1 entry matching no row" in result.stderr
     rows = {r["device"]: r for r in map(json.loads, result.stdout.splitlines())}
     assert len(rows) == 2
     named = [r for r in rows.values() if r["vendor"] == "dahua"]

@@ -248,7 +248,7 @@ def assess_(
         store = open_store(db)
         assign_sites(store, [(site.id, site.networks) for site in chosen.sites], current_actor())
         kept = save_findings(store, chosen.id, [(f.device, f) for f in findings], current_actor())
-        err.print(f"kept {kept} findings under profile {escape(chosen.id)}")
+        err.print(f"kept {plural(kept, 'finding')} under profile {escape(chosen.id)}")
     if fmt == "json":
         emit(json_lines(f.model_dump(mode="json") for f in findings), output)
     elif fmt == "csv":

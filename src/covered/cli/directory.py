@@ -13,6 +13,7 @@ from covered.cli.output import emit, freshness_note, out, print_table
 from covered.cli.root import app, selected_registry
 from covered.errors import UsageError
 from covered.registry import GROUP_FIELDS, SEARCH_KINDS, EventQuery
+from covered.report.wording import plural
 
 __all__ = ["actors", "bans", "search", "show", "timeline"]
 
@@ -120,7 +121,7 @@ def timeline(
         emit(json_lines(event_row(registry, e) for e in events), None)
     else:
         subject = registry.actors[actor].name if actor else registry.vendors[next(iter(query.vendors))].name
-        out.print(f"[bold]Timeline: {escape(subject)}[/] ({len(events)} events)")
+        out.print(f"[bold]Timeline: {escape(subject)}[/] ({plural(len(events), 'event')})")
         for event in events:
             who = registry.actors[event.actor].name
             out.print(
@@ -147,7 +148,7 @@ def search(
     if as_json:
         emit(json_lines(hit_row(registry, h) for h in hits), None)
     else:
-        out.print(hits_table(registry, hits, f"{len(hits)} hits for {text!r}"))
+        out.print(hits_table(registry, hits, f"{plural(len(hits), 'hit')} for {text!r}"))
     freshness_note(registry, [h.source for h in hits if h.source in registry.sources])
 
 
@@ -204,7 +205,7 @@ def actors(
     if as_json:
         emit(json_lines(rows), None)
         return
-    table = Table(title=f"{len(rows)} actors")
+    table = Table(title=plural(len(rows), "actor"))
     for name in ("id", "type", "jurisdiction", "chain"):
         table.add_column(name, overflow="fold")
     for row in rows:

@@ -13,6 +13,7 @@ from covered.cli.options import CsvOpt, DbOpt, JsonOpt, OutputOpt, choose_format
 from covered.cli.output import emit, err, out, print_leads, print_table, print_warnings
 from covered.cli.root import app, selected_registry
 from covered.errors import UsageError
+from covered.report.wording import plural
 
 if TYPE_CHECKING:
     from covered.model import Attribution
@@ -90,7 +91,7 @@ def identify(
         evidence = evidence or fmt == "table"
     identifier = identifier_for(registry)
     attributions = [identifier.attribute(key, items) for key, items in devices.items()]
-    code = _report_attributions(attributions, fmt, output, evidence, f"{len(attributions)} devices")
+    code = _report_attributions(attributions, fmt, output, evidence, plural(len(attributions), "device"))
     raise typer.Exit(code)
 
 
@@ -139,8 +140,9 @@ def import_(
         print_warnings(arp_table.name, table.warnings)
         matched, unmatched = add_neighbour_macs(result.devices, table, f"neighbour:{arp_table.name}")
         err.print(
-            f"neighbour table {escape(arp_table.name)} ({table.format}): {matched} rows without a MAC got one, "
-            f"{unmatched} entries match no row (ignored), {table.incomplete} incomplete (ignored)",
+            f"neighbour table {escape(arp_table.name)} ({table.format}): "
+            f"{plural(matched, 'row')} without a MAC got one, "
+            f"{plural(unmatched, 'entry')} matching no row (ignored), {table.incomplete} incomplete (ignored)",
             soft_wrap=True,
         )
     identifier = identifier_for(registry)
@@ -160,13 +162,16 @@ def import_(
             )
         new, updated, _ = merge_scan(store, import_id)
         store.set_status(import_id, "complete")
-        err.print(f"stored as import {import_id}: {new} new devices, {updated} updated")
+        err.print(f"stored as import {import_id}: {plural(new, 'new device')}, {updated} updated")
     if observations_out is not None:
         lines = (o.model_dump_json(exclude_none=True) + "\n" for items in result.devices.values() for o in items)
         observations_out.write_text("".join(lines), encoding="utf-8")
     err.print(
-        f"{result.rows} rows imported from {escape(file.name)} ({result.format}), {len(attributions)} devices, "
-        f"{len(result.warnings)} warnings"
+        f"{plural(result.rows, 'row')} imported from {escape(file.name)} ({result.format}), "
+        f"{plural(len(attributions), 'device')}, "
+        f"{plural(len(result.warnings), 'warning')}"
     )
-    code = _report_attributions(attributions, fmt, output, evidence, f"{len(attributions)} devices from {file.name}")
+    code = _report_attributions(
+        attributions, fmt, output, evidence, f"{plural(len(attributions), 'device')} from {file.name}"
+    )
     raise typer.Exit(code)

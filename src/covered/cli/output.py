@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.markup import escape
 
+from covered.report.wording import plural
+
 if TYPE_CHECKING:
     from rich.table import Table
 
@@ -50,7 +52,7 @@ def print_leads(attributions: Sequence[Attribution]) -> None:
 
     leads = [a for a in attributions if a.lead is not None]
     if leads:
-        err.print(leads_table(leads, f"{len(leads)} leads for review: weak signs only, not attributions"))
+        err.print(leads_table(leads, f"{plural(len(leads), 'lead')} for review: weak signs only, not attributions"))
 
 
 def print_warnings(source: str, warnings: Sequence[object]) -> None:
@@ -58,7 +60,7 @@ def print_warnings(source: str, warnings: Sequence[object]) -> None:
     for warning in warnings[:50]:
         err.print(f"[yellow]warning:[/] {escape(source)}: {escape(str(warning))}", soft_wrap=True)
     if len(warnings) > 50:
-        err.print(f"[yellow]warning:[/] {escape(source)}: {len(warnings) - 50} more warnings not shown")
+        err.print(f"[yellow]warning:[/] {escape(source)}: {plural(len(warnings) - 50, 'more warning')} not shown")
 
 
 def freshness_note(registry: Registry, source_ids: Sequence[str]) -> None:
@@ -72,7 +74,7 @@ def freshness_note(registry: Registry, source_ids: Sequence[str]) -> None:
     if stale and newest is not None:
         age = (dt.date.today() - newest).days // 365
         err.print(
-            f"[yellow]warning:[/] the newest source here is as of {newest} (over {age} year(s) old); "
+            f"[yellow]warning:[/] the newest source here is as of {newest} (over {plural(age, 'year')} old); "
             "later restrictions or reversals are not reflected.",
             soft_wrap=True,
         )

@@ -8,6 +8,7 @@ from rich.markup import escape
 from covered.cli.output import err, out
 from covered.cli.root import app, data_folder
 from covered.registry import load_registry
+from covered.report.wording import plural
 
 __all__ = ["registry_app", "registry_check"]
 
@@ -26,7 +27,7 @@ def registry_check() -> None:
         err.print(f"covered: {escape(str(problem))}", soft_wrap=True)
     counts = ", ".join(f"{len(records)} {kind}s" for kind, records in registry.records.items())
     if problems:
-        err.print(f"{len(problems)} problem(s) in {counts}, {len(registry.corroborations)} corroborations")
+        err.print(f"{plural(len(problems), 'problem')} in {counts}, {len(registry.corroborations)} corroborations")
         raise typer.Exit(2)
     out.print(
         f"registry ok: {counts}, {len(registry.corroborations)} corroborations, {len(registry.signatures)} signatures; "

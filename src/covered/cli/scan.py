@@ -15,6 +15,7 @@ from covered.cli.options import CsvOpt, DbOpt, JsonOpt, OutputOpt, choose_format
 from covered.cli.output import emit, err, print_leads, print_table, print_warnings
 from covered.cli.root import app, selected_registry
 from covered.errors import UsageError
+from covered.report.wording import plural
 
 if TYPE_CHECKING:
     from covered.collect.neighbours import NeighbourTable
@@ -152,7 +153,7 @@ def scan(
 
             found = asyncio.run(discover(multicast, scope_rules))
             err.print(
-                f"multicast discovery from {escape(multicast)}: {len(found.hosts)} hosts answered in scope, "
+                f"multicast discovery from {escape(multicast)}: {plural(len(found.hosts), 'host')} answered in scope, "
                 f"{len(found.out_of_scope)} outside scope (not probed)"
             )
             targets.extend(found.hosts)
@@ -178,7 +179,7 @@ def scan(
     if arp_table is not None:
         planned = dataclasses.replace(planned, neighbours=_neighbour_table(arp_table, planned.pending))
     err.print(
-        f"scan {planned.scan_id}: {len(planned.pending)} hosts to probe, "
+        f"scan {planned.scan_id}: {plural(len(planned.pending), 'host')} to probe, "
         f"{planned.options.rate:.0f} packets/s overall, {planned.options.per_host_rate:.0f}/s per host"
     )
     try:
@@ -194,7 +195,9 @@ def scan(
     elif fmt == "csv":
         emit(attributions_csv(attributions), output)
     else:
-        print_table(attributions_table(attributions, f"scan {planned.scan_id}: {len(attributions)} devices"), output)
+        print_table(
+            attributions_table(attributions, f"scan {planned.scan_id}: {plural(len(attributions), 'device')}"), output
+        )
         print_leads(attributions)
     if status == "interrupted":
         err.print(f"covered: interrupted; resume with `covered scan --resume-id {planned.scan_id}`")
@@ -210,7 +213,7 @@ def _neighbour_table(path: Path, pending: list[str]) -> NeighbourTable:
     print_warnings(path.name, table.warnings)
     kept, outside = table.within(pending)
     err.print(
-        f"neighbour table {escape(path.name)} ({table.format}): {len(table.entries)} entries, "
+        f"neighbour table {escape(path.name)} ({table.format}): {plural(len(table.entries), 'entry')}, "
         f"{len(kept.entries)} for hosts of this scan, {outside} outside its targets (ignored), "
         f"{table.incomplete} incomplete (ignored)",
         soft_wrap=True,

@@ -13,6 +13,7 @@ from covered.cli.output import err, freshness_note, out
 from covered.cli.root import app, selected_registry
 from covered.errors import UsageError
 from covered.registry import EventQuery
+from covered.report.wording import plural
 
 __all__ = ["demo", "sim"]
 
@@ -57,9 +58,9 @@ def sim(
     size = spec.size
     if neighbours is not None:
         count = write_neighbour_table(plan_fleet(spec), neighbours)
-        err.print(f"neighbour table of {count} devices written to {escape(str(neighbours))}")
+        err.print(f"neighbour table of {plural(count, 'device')} written to {escape(str(neighbours))}")
     err.print(
-        f"simulating {size} devices from {base} (seed {seed}); device password for credentialed probes: "
+        f"simulating {plural(size, 'device')} from {base} (seed {seed}); device password for credentialed probes: "
         f"{spec.username} / {spec.password}; stop with Ctrl-C or SIGTERM"
     )
     try:
@@ -95,14 +96,14 @@ def demo(
         "(default rates: 300 packets/s, 20 per host)..."
     )
     result = run_demo(registry, size=size)
-    out.print(attributions_table(result.attributions, f"{len(result.attributions)} devices found"))
+    out.print(attributions_table(result.attributions, f"{plural(len(result.attributions), 'device')} found"))
     out.print(f"Scan took {result.seconds:.1f} s; against the simulator's ground truth: {result.score.summary()}.")
     for line in result.score.wrong:
         out.print(f"  [yellow]not attributed as the truth says:[/] {escape(line)}")
     out.print(f"Observations and results are stored in {result.database}.")
     out.print(
         f"Assessed as a US federal contractor guarding government facilities: "
-        f"{result.findings.get('open', 0)} open findings, {result.findings.get('review', 0)} to review. "
+        f"{plural(result.findings.get('open', 0), 'open finding')}, {result.findings.get('review', 0)} to review. "
         f"Report: {result.report}; evidence pack: {result.pack} (check it with `covered verify`)."
     )
     index = registry.event_index

@@ -14,6 +14,7 @@ from covered.cli.options import DbOpt, JsonOpt
 from covered.cli.output import emit, err, out
 from covered.cli.root import app, data_folder
 from covered.errors import UsageError
+from covered.report.wording import plural
 
 __all__ = ["serve", "user_add", "user_app", "user_list", "user_token"]
 
@@ -62,7 +63,7 @@ def user_list(db: DbOpt = None, as_json: JsonOpt = False) -> None:
     if as_json:
         emit(json_lines(rows), None)
         return
-    table = Table(title=f"{len(rows)} users")
+    table = Table(title=plural(len(rows), "user"))
     for column in ("name", "role", "disabled", "created_at"):
         table.add_column(column)
     for row in rows:
@@ -109,5 +110,5 @@ def serve(
     if data:
         os.environ["COVERED_DATA"] = str(data)
     check_port(host, port)
-    err.print(f"covered dashboard on http://{host}:{port}/ ({workers} worker(s)); Ctrl-C stops it")
+    err.print(f"covered dashboard on http://{host}:{port}/ ({plural(workers, 'worker')}); Ctrl-C stops it")
     run(host, port, workers)
