@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import socket
 import subprocess
@@ -16,6 +17,7 @@ from typing import IO
 
 import pytest
 
+from covered.registry.loader import default_data_dir
 from tests.test_cli import run
 
 Case = Callable[[Path], list[str]]
@@ -90,6 +92,17 @@ def _remediate(*options: str) -> Case:
     return lambda d: ["remediate", _MAC, "--reason", "test", *options, "--db", _with_findings(d)]
 
 
+def _tampered(folder: Path) -> str:
+    """A copy of the shipped data folder with one event's quote changed (it no longer says what its source says)."""
+    data = folder / "data"
+    shutil.copytree(default_data_dir(), data)
+    events = data / "events" / "seed-002-b.yml"
+    text = events.read_text(encoding="utf-8")
+    assert "quote: Wesco non sta più ordinando" in text
+    events.write_text(text.replace("quote: Wesco non sta più ordinando", "quote: Wesco sta ancora ordinando"), "utf-8")
+    return str(data)
+
+
 CASES: dict[str, Case] = {
     "output into a missing folder": lambda d: ["bans", "-o", str(d / "missing" / "out.txt")],
     "output onto a folder": lambda d: ["bans", "--csv", "-o", str(d)],
@@ -156,9 +169,13 @@ CASES: dict[str, Case] = {
     "audit --action of no action": lambda d: ["audit", "--action", "nope", "--db", str(d / "x.db")],
     "audit --device of no device": lambda d: ["audit", "--device", "zz", "--db", str(d / "x.db")],
     "audit --since that is not a date": lambda d: ["audit", "--since", "soon", "--db", str(d / "x.db")],
+    "bans from a --data folder with a tampered quote": lambda d: ["--data", _tampered(d), "bans"],
+    "search in a --data folder with a tampered quote": lambda d: ["--data", _tampered(d), "search", "wesco"],
 }
 
 NAMED: dict[str, str] = {
+    "bans from a --data folder with a tampered quote": "seed-002-b.yml:2: quote not found verbatim",
+    "search in a --data folder with a tampered quote": "seed-002-b.yml:2: quote not found verbatim",
     "audit --action of no action": "--action: unknown action 'nope'",
     "audit --device of no device": "--device: no tracked device 'zz'",
     "remediate --rule of no finding": f"--rule: device {_MAC} has no finding for 'nope' (it has: ",
