@@ -28,7 +28,8 @@ _WWW_AUTH = re.compile(r"^www-authenticate:\s*", re.IGNORECASE)
 
 
 # Entry names that contain a tracked maker's name but mean another product: Axis Commerce is a web shop platform.
-_FALSE_FRIENDS = re.compile(r"axis[\s_-]*commerce", re.IGNORECASE)
+# A maker's own web site ('Huawei Official Site') is no device.
+_FALSE_FRIENDS = re.compile(r"axis[\s_-]*commerce|official[\s_-]*site", re.IGNORECASE)
 
 
 def entry_texts(name: str) -> list[str]:
@@ -51,15 +52,32 @@ def route_keyword(rule: KeywordRule, keyword: str, entry: EntryMaker) -> tuple[C
         title = title_literal(keyword)
         if title is not None:
             return keyword_candidate(replace(rule, location="title"), title[0], entry)
+        if _HEADER_LINE.match(keyword):
+            rule = replace(rule, location="header")  # a header line written as a body keyword
     if rule.location == "header":
         bare = _WWW_AUTH.sub("", keyword.strip())
         if _REALM.match(bare):
+            realm = bare.split("=", 1)[1].strip(' "')
+            if len(realm) < _MIN_REALM and not names_maker(realm, entry):
+                return None, "realm too short to name a product"
             candidate, reason = keyword_candidate(rule, f"WWW-Authenticate: {bare}", entry)
             return (_challenge_example(candidate) if candidate else None), reason
     return keyword_candidate(rule, keyword, entry)
 
 
 _FILE_NAME = re.compile(r"^[\w.-]+\.(?:bmp|gif|jpe?g|png|ico|css|js|html?)$", re.IGNORECASE)
+_IMAGE = re.compile(r"(?:^|/)(?P<stem>[\w-]+)\.(?:bmp|gif|jpe?g|png|ico)$", re.IGNORECASE)
+# Words of image names any vendor's login page has ('/image/banner_top.jpg', 'loginbg.bmp').
+_IMAGE_WORD_LIST = (
+    "back background banner bg bottom btn button footer header icon img image left logo login loginbg pic"
+)
+_IMAGE_WORDS = frozenset(f"{_IMAGE_WORD_LIST} reset right top".split())
+# Generic web server software: a keyword naming only it ('mod_ssl/2.0.63 OpenSSL/0.9.7m') says nothing of a maker.
+_SOFTWARE = re.compile(
+    r"mod_\w+|openssl|apache|nginx|goahead|\bboa\b|lighttpd|jetty|tomcat|\bphp\b|microsoft-iis", re.IGNORECASE
+)
+_HEADER_LINE = re.compile(r"^[A-Za-z][A-Za-z0-9-]*:\s")
+_MIN_REALM = 5
 _WORD = re.compile(r"[a-z]+")
 # Ordinary English words of device pages: a keyword made only of them ('access controller', 'system log in')
 # names no product.
@@ -75,13 +93,19 @@ _IPV4 = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])")
 def _weak(keyword: str, entry: EntryMaker) -> str | None:
     """Why a keyword the corpus lists says too little to stand for a product (None when it is fine).
 
-    A bare image or script name ('reset.bmp', 'loginbg.bmp'), ordinary English words ('access controller') and
+    A bare image or script name ('reset.bmp', 'loginbg.bmp'), a common image name ('/image/banner_top.jpg'), generic
+    server software ('mod_ssl/2.0.63', '_goaheadwebSessionId'), ordinary English words ('access controller') and
     one site's own address are found on many makers' pages; naming the maker keeps a keyword.
     """
     if names_maker(keyword, entry):
         return None
     if _FILE_NAME.match(keyword.strip()):
         return "bare file name without the maker's name"
+    image = _IMAGE.search(keyword.strip())
+    if image is not None and all(w in _IMAGE_WORDS for w in re.split(r"[_-]+", image.group("stem").casefold()) if w):
+        return "common image name without the maker's name"
+    if _SOFTWARE.search(keyword):
+        return "names generic web server software"
     words = _WORD.findall(keyword.casefold())
     if words and not re.sub(r"[a-z\s]+", "", keyword.casefold()) and all(w in _ORDINARY for w in words):
         return "ordinary words without the maker's name"
