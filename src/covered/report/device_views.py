@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from covered.model import Attribution
+from covered.report.wording import citation
 
 __all__ = [
     "ATTRIBUTION_CSV_FIELDS",
@@ -118,7 +119,7 @@ def evidence_tree(attribution: Attribution) -> Group:
         node = tree.add(f"{escape(item.channel.value)}.{escape(item.field)} = {escape(repr(item.value))}")
         matched = node.add(
             f"{escape(item.matcher)} [dim]({escape(item.claim.value)}, {escape(item.confidence.value)}"
-            f"; source {escape(item.reference or 'n/a')}, {escape(item.licence or 'n/a')})[/]"
+            f"; source {escape(citation(item.reference, item.matcher))}, {escape(item.licence or 'n/a')})[/]"
         )
         extracted = ", ".join(f"{k}={v}" for k, v in item.extracted.items())
         matched.add(escape(item.conclusion + (f" [{extracted}]" if extracted else "")))

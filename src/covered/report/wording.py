@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-__all__ = ["plural", "shown_time"]
+__all__ = ["citation", "plural", "shown_time"]
 
 _IRREGULAR = {"entry": "entries", "policy": "policies", "match": "matches", "address": "addresses"}
 
@@ -24,3 +24,24 @@ def shown_time(value: dt.datetime | str | None) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_DATA_PREFIX = "main/src/covered/registry/data/"
+_RESEARCH_PREFIX = "shared/research/"
+
+
+def citation(reference: str | None, matcher: str | None = None) -> str:
+    """A record's source as a user can follow it: registry files relative to the data folder, URLs and repository
+    references as they are, the project's research notes (not shipped) with the command that shows the record."""
+    if reference is None:
+        return "n/a"
+    if reference.startswith(_DATA_PREFIX):
+        return f"registry data {reference.removeprefix(_DATA_PREFIX)}"
+    if reference.startswith(_RESEARCH_PREFIX):
+        document, _, section = reference.removeprefix(_RESEARCH_PREFIX).partition("#")
+        where = f"covered research notes, {document}" + (f" section {section}" if section else "")
+        if matcher is not None and ":" not in matcher:
+            # Signature ids have no colon (OUI and inventory matchers do): the signature carries the strings seen.
+            return f"{where}; the strings and where they were seen: `covered signatures show {matcher}`"
+        return f"{where} (not shipped)"
+    return reference
