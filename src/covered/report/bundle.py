@@ -23,7 +23,7 @@ import fastjsonschema
 from sqlalchemy import select
 
 from covered.errors import DataError
-from covered.report.wording import shown_time
+from covered.report.wording import plural, shown_time
 from covered.store import Store
 from covered.store.schema import AuditRow, DeviceRow, FindingRow, ObservationRow, SightingRow
 
@@ -225,15 +225,39 @@ def bar_chart(title: str, counts: Counter[str]) -> str:
     )
 
 
+def _shown(value: Any) -> str:
+    """A cell as users read it: true/false as every command prints them, nothing for an absent value."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
 def _table(rows: list[dict[str, Any]], columns: list[str]) -> str:
     head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
     body = "".join(
-        "<tr>"
-        + "".join(f"<td>{html.escape('' if r.get(c) is None else str(r.get(c)))}</td>" for c in columns)
-        + "</tr>"
-        for r in rows
+        "<tr>" + "".join(f"<td>{html.escape(_shown(r.get(c)))}</td>" for c in columns) + "</tr>" for r in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def summary_rows(data: ReportData) -> list[tuple[str, int]]:
+    """The counts a report opens with: devices, restricted, leads, findings by status and the most frequent rules."""
+    rows = [
+        ("devices", len(data.devices)),
+        ("attributed to a restricted vendor", sum(1 for d in data.devices if d["restricted"])),
+        ("leads for review (weak signs, not attributions)", len(data.leads)),
+        ("findings", len(data.findings)),
+    ]
+    rows += [(f"findings {status}", n) for status, n in Counter(f["status"] for f in data.findings).most_common()]
+    rows += [(f"rule {subject}", n) for subject, n in Counter(f["subject"] for f in data.findings).most_common(10)]
+    return rows
+
+
+def _site_counts(data: ReportData) -> Counter[str]:
+    """Devices per site (profile site networks); devices at no named site are counted as such."""
+    return Counter(d["site"] or "no site assigned" for d in data.devices)
 
 
 def render_html(data: ReportData) -> str:
@@ -247,12 +271,7 @@ def render_html(data: ReportData) -> str:
     charts = "".join(
         [
             bar_chart("Devices by vendor", Counter(d["vendor"] or "unknown" for d in data.devices)),
-            bar_chart(
-                "Devices by site",
-                Counter(d["site"] or d["address"] or "unknown" for d in data.devices)
-                if any(d["site"] for d in data.devices)
-                else Counter((d["vendor"] and "attributed") or "unattributed" for d in data.devices),
-            ),
+            bar_chart("Devices by site", _site_counts(data)),
             bar_chart("Findings by rule", Counter(f["subject"] for f in data.findings)),
             bar_chart("Findings by status", Counter(f["status"] for f in data.findings)),
             bar_chart("Remediation over time (day, new status)", remediation),
@@ -261,13 +280,18 @@ def render_html(data: ReportData) -> str:
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(data.title)}</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<style>body{{font-family:sans-serif;margin:2em;max-width:1200px}}table{{border-collapse:collapse;font-size:12px}}
-td,th{{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}}figure{{display:inline-block;
-margin:1em}}figcaption{{font-weight:bold}}</style></head><body>
+<style>body{{font-family:sans-serif;margin:2em;max-width:1200px}}
+table{{border-collapse:collapse;font-size:12px;width:100%}}
+td,th{{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}}
+figure{{display:inline-block;margin:1em;max-width:100%}}svg{{max-width:100%;height:auto}}
+figcaption{{font-weight:bold}}table.summary{{width:auto}}</style></head><body>
 <h1>{html.escape(data.title)}</h1>
-<p>Generated {html.escape(data.generated)}. {len(data.devices)} devices, {restricted} attributed to a restricted
-vendor; {len(data.findings)} findings. Every attribution carries its evidence chain in the JSON report and the
-evidence pack; an OEM link is evidence for investigation, not a legal conclusion.</p>
+<p>Generated {html.escape(data.generated)}. {plural(len(data.devices), "device")}, {restricted} attributed to a
+restricted vendor; {plural(len(data.findings), "finding")}. Every attribution carries its evidence chain in the JSON
+report and the evidence pack; an OEM link is evidence for investigation, not a legal conclusion.</p>
+<table class="summary"><tbody>{
+        "".join(f"<tr><th>{html.escape(k)}</th><td>{n}</td></tr>" for k, n in summary_rows(data))
+    }</tbody></table>
 {charts}
 <h2>Devices</h2>{
         _table(
@@ -477,23 +501,25 @@ def _bom_validator() -> Callable[[Any], Any]:
 
 
 def render_pdf(data: ReportData, path: Path) -> None:
-    """A printable PDF with the summary, devices and findings."""
+    """A printable PDF: the summary and the devices needing action first, every device and finding in appendices."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     styles = getSampleStyleSheet()
     cell = styles["BodyText"]
     cell.fontSize = 7
     cell.leading = 8
+    page_width = landscape(A4)[0] - 40 * mm  # SimpleDocTemplate's default margins are 20 mm a side
 
-    def table(rows: list[dict[str, Any]], columns: list[str]) -> Table:
+    def table(rows: list[tuple[Any, ...]], columns: list[str], widths: list[float] | None = None) -> Table:
         body = [[Paragraph(html.escape(c), cell) for c in columns]]
-        body += [
-            [Paragraph(html.escape("" if r.get(c) is None else str(r.get(c))), cell) for c in columns] for r in rows
-        ]
-        result = Table(body, repeatRows=1)
+        body += [[Paragraph(html.escape("" if v is None else str(v)), cell) for v in row] for row in rows]
+        # Column widths as shares of the page: long text wraps in its column instead of widening the table.
+        shares = widths or [1.0] * len(columns)
+        result = Table(body, repeatRows=1, colWidths=[page_width * w / sum(shares) for w in shares])
         result.setStyle(
             TableStyle(
                 [("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey)]
@@ -501,22 +527,52 @@ def render_pdf(data: ReportData, path: Path) -> None:
         )
         return result
 
+    def records(rows: list[dict[str, Any]], columns: list[str]) -> list[tuple[Any, ...]]:
+        return [tuple(_shown(r.get(c)) for c in columns) for r in rows]
+
     restricted = sum(1 for d in data.devices if d["restricted"])
+    by_device = Counter(f["device"] for f in data.findings if f["status"] in ("open", "review"))
+    due: dict[str, str] = {}
+    for f in data.findings:
+        if f["due"] and f["status"] in ("open", "review"):
+            due[f["device"]] = min(due.get(f["device"], f["due"]), f["due"])
+    action = [
+        (d["key"], d["address"], d["vendor"], d["model"], d["site"], by_device[d["key"]], due.get(d["key"]))
+        for d in data.devices
+        if d["restricted"] or by_device[d["key"]]
+    ]
+    device_columns = ["key", "address", "vendor", "brand", "model", "firmware", "restricted", "last_seen"]
+    finding_columns = ["device", "subject", "obligation", "status", "due", "explanation"]
     story = [
         Paragraph(html.escape(data.title), styles["Title"]),
         Paragraph(
             html.escape(
-                f"Generated {data.generated}. {len(data.devices)} devices, {restricted} "
-                f"restricted; {len(data.findings)} findings."
+                f"Generated {data.generated}. {plural(len(data.devices), 'device')}, {restricted} restricted; "
+                f"{plural(len(data.findings), 'finding')}. Every device and finding is listed in the appendices."
             ),
             styles["Normal"],
         ),
         Spacer(1, 8),
-        Paragraph("Devices", styles["Heading2"]),
-        table(data.devices, ["key", "address", "vendor", "brand", "model", "firmware", "restricted"]),
+        Paragraph("Summary", styles["Heading2"]),
+        table(list(summary_rows(data)), ["what", "count"], [4, 1]),
         Spacer(1, 8),
-        Paragraph("Findings", styles["Heading2"]),
-        table(data.findings, ["device", "subject", "obligation", "status", "due", "explanation"]),
+        Paragraph("Devices by site", styles["Heading2"]),
+        table(_site_counts(data).most_common(), ["site", "devices"], [4, 1]),
+        Spacer(1, 8),
+        Paragraph(f"Devices needing action ({len(action)})", styles["Heading2"]),
+        table(
+            action,
+            ["device", "address", "vendor", "model", "site", "open or review findings", "earliest due"],
+            [3, 2, 2, 2, 2, 1.5, 1.5],
+        )
+        if action
+        else Paragraph("none", styles["Normal"]),
+        PageBreak(),
+        Paragraph("Appendix A: every device", styles["Heading2"]),
+        table(records(data.devices, device_columns), device_columns, [3, 2, 1.5, 1.5, 2, 1.5, 1, 2]),
+        PageBreak(),
+        Paragraph("Appendix B: every finding", styles["Heading2"]),
+        table(records(data.findings, finding_columns), finding_columns, [2.5, 2, 1.5, 1, 1, 6]),
     ]
     SimpleDocTemplate(str(path), pagesize=landscape(A4), title=data.title).build(story)
 

@@ -31,8 +31,7 @@ _RESEARCH_PREFIX = "shared/research/"
 
 
 def citation(reference: str | None, matcher: str | None = None) -> str:
-    """A record's source as a user can follow it: registry files relative to the data folder, URLs and repository
-    references as they are, the project's research notes (not shipped) with the command that shows the record."""
+    """A record's source as a user can follow it: registry files relative to the data folder, notes by name."""
     if reference is None:
         return "n/a"
     if reference.startswith(_DATA_PREFIX):
