@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import socket
 import threading
@@ -601,3 +602,55 @@ def test_lookup_knows_identified_models_and_brands_written_apart(clients: Client
     page = clients.signed_in("vic").get("/lookup", params={"q": model}).text
     assert "Made by" in page
     assert "The devices with this model" in page
+
+
+def test_the_api_document_says_how_to_sign_in_and_what_errors_look_like(clients: Clients) -> None:
+    spec = clients.bearer("vic").get("/api/openapi.json").json()
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["apiToken"] == {**schemes["apiToken"], "type": "http", "scheme": "bearer"}
+    assert schemes["session"]["in"] == "cookie"
+    assert spec["security"]
+    operations = [(path, method, op) for path, item in spec["paths"].items() for method, op in item.items()]
+    assert all("422" not in op["responses"] and "400" in op["responses"] for _, _, op in operations)
+    changes = [(path, op) for path, method, op in operations if method in {"post", "delete"}]
+    assert {path for path, _ in changes} >= {"/api/findings/{finding_id}/status", "/api/tokens/{token_id}"}
+    for path, op in changes:
+        assert "X-CSRF-Token" in [p["name"] for p in op["parameters"] if p["in"] == "header"], path
+    bans = [p["name"] for p in spec["paths"]["/api/bans"]["get"]["parameters"]]
+    assert bans == [
+        "vendor",
+        "country",
+        "actor",
+        "actor_type",
+        "action",
+        "reason",
+        "status",
+        "source",
+        "since",
+        "until",
+    ]
+    # What the document says is what the server does: a bad value is a 400 with an error.
+    assert clients.bearer("vic").get("/api/devices", params={"page": "x"}).status_code == 400
+
+
+def test_a_signed_in_users_error_pages_keep_the_navigation(clients: Clients) -> None:
+    client = clients.signed_in("vic")
+    for path in ["/no/such/page", "/devices/999999", "/records/nothing-here"]:
+        response = client.get(path)
+        assert response.status_code == 404
+        assert '<a href="/devices"' in response.text, path
+        assert "vic (viewer)" in response.text
+    assert '<a href="/devices"' not in clients.anonymous().get("/no/such/page").text
+
+
+def test_long_device_answers_fold_to_their_first_line(clients: Clients) -> None:
+    api = clients.bearer("vic")
+    longest: tuple[int, int] = (0, 0)
+    for row in api.get("/api/devices").json()["rows"]:
+        values = [o["value"] for o in api.get(f"/api/devices/{row['id']}").json()["observations"]]
+        longest = max(longest, (max(map(len, values), default=0), row["id"]))
+    assert longest[0] > 1000, "some device sends a favicon, certificate or page body"
+    page = clients.signed_in("vic").get(f"/devices/{longest[1]}").text
+    summaries = re.findall(r'<details class="fold"><summary><code>(.*?)</code>', page, re.S)
+    assert summaries
+    assert all(len(html.unescape(s)) <= 120 and "\n" not in s for s in summaries)

@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import sync_playwright
 
@@ -173,3 +174,90 @@ def test_a_script_in_a_device_banner_is_shown_as_text_and_never_runs(page: objec
     assert "<script>alert(1)</script>" in page.locator("main").inner_text()
     assert page.locator("main script").count() == 0
     shot(page, "hostile-device")
+
+
+def _longest_answer_device(estate: Estate) -> int:
+    headers = {"Authorization": f"Bearer {estate.tokens['vic']}"}
+    with httpx.Client(base_url=estate.base_url, headers=headers, timeout=10) as api:
+        sizes = []
+        for row in api.get("/api/devices").json()["rows"]:
+            values = [o["value"] for o in api.get(f"/api/devices/{row['id']}").json()["observations"]]
+            sizes.append((sum(map(len, values)), row["id"]))
+    return max(sizes)[1]
+
+
+def test_a_device_with_long_answers_fits_the_window(page: object, estate: Estate) -> None:
+    device = _longest_answer_device(estate)
+    sign_in(page, "vic")
+    page.goto(f"/devices/{device}")  # type: ignore[attr-defined]
+    sizes = page.evaluate(  # type: ignore[attr-defined]
+        """() => {
+            const table = document.querySelector('#evidence-table');
+            return {
+                page: document.scrollingElement.scrollWidth,
+                height: document.scrollingElement.scrollHeight,
+                table: table.scrollWidth,
+                box: table.parentElement.clientWidth,
+                value: table.querySelector('thead th:nth-child(2)').getBoundingClientRect().width,
+                folded: document.querySelectorAll('details.fold').length,
+            };
+        }"""
+    )
+    shot(page, "device-long-answers")
+    assert sizes["page"] <= 1400, sizes
+    assert sizes["table"] <= sizes["box"], sizes
+    assert sizes["value"] >= 300, sizes
+    assert sizes["folded"] >= 1, sizes
+    assert sizes["height"] < 7000, sizes  # unfolded, with the value column squeezed: over 9,400 px
+    # A folded value opens in place, whole.
+    fold = page.locator("details.fold").first  # type: ignore[attr-defined]
+    fold.locator("summary").click()
+    whole = fold.locator(":scope > code")
+    assert whole.is_visible()
+    assert len(whole.inner_text()) > len(fold.locator("summary code").inner_text())
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser: object, estate: Estate) -> None:
+    device = _longest_answer_device(estate)
+    context = browser.new_context(base_url=estate.base_url, viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
+    try:
+        phone = context.new_page()
+        sign_in(phone, "alice")
+        widths = {}
+        for path in [
+            "/",
+            "/devices",
+            f"/devices/{device}",
+            "/leads",
+            "/findings",
+            "/scans",
+            "/audit",
+            "/directory",
+            "/records/hikvision",
+            "/lookup?q=Lorex",
+            "/admin/users",
+            "/no/such/page",
+        ]:
+            phone.goto(path)
+            widths[path] = phone.evaluate(
+                """() => {
+                    const width = document.scrollingElement.scrollWidth;
+                    if (width <= 390) return width;
+                    function* ancestors(e) { for (let a = e.parentElement; a; a = a.parentElement) yield a; }
+                    // Name what sticks out, for the failure message.
+                    const scrolls = e => getComputedStyle(e).overflowX !== 'visible';
+                    const out = [...document.querySelectorAll('body *')]
+                        .filter(e => e.getBoundingClientRect().right > 391
+                            && e.parentElement.getBoundingClientRect().right <= 391
+                            && !(e.parentElement.closest('*') && [...ancestors(e)].some(scrolls)))
+                        .slice(-3).map(e => e.tagName + '.' + e.className + ' ' + e.textContent.slice(0, 40));
+                    return [width, out];
+                }"""
+            )
+        shot(phone, "phone-404")
+        phone.goto(f"/devices/{device}")
+        shot(phone, "phone-device")
+        wide = {path: w for path, w in widths.items() if not isinstance(w, int)}
+        assert not wide, str(wide)
+    finally:
+        context.close()

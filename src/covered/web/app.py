@@ -25,6 +25,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import Depends, FastAPI, Form, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -369,7 +370,12 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
     def error(request: Request, status: int, message: str) -> Response:
         if _is_api(request):
             return JSONResponse({"error": message}, status_code=status)
-        return page(request, "error.html", {"status": status, "message": message}, status)
+        # A path no route knows never reached the sign-in check: look the session up, so the page keeps its menu.
+        signed_in = getattr(request.state, "user", None)
+        if signed_in is None:
+            signed_in = session_user(store, request.cookies.get(SESSION_COOKIE))
+        context = {"status": status, "message": message, "user": signed_in}
+        return page(request, "error.html", context, status)
 
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, _exc: NotSignedIn) -> Response:
@@ -826,6 +832,15 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
         revoke_token(store, _row_id(token_id, "API token"), current.name)
         return {"revoked": token_id}
 
+    def openapi_document() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _document_api(
+                get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
+            )
+        return app.openapi_schema
+
+    app.openapi = openapi_document  # type: ignore[method-assign]
+
     @app.get("/api/openapi.json", include_in_schema=False)
     async def openapi(current: Viewer) -> dict[str, Any]:
         return app.openapi()
@@ -886,6 +901,73 @@ def _change_status(
         expires=until,
     )
     return device_id
+
+
+_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+_DIRECTORY_HELP = {
+    "since": "Events on or after this date: YYYY, YYYY-MM or YYYY-MM-DD.",
+    "until": "Events on or before this date: YYYY, YYYY-MM or YYYY-MM-DD.",
+}
+
+
+def _document_api(spec: dict[str, Any]) -> dict[str, Any]:
+    """What FastAPI cannot infer: how to sign in, the CSRF header, the 400 (never 422) errors, the ban filters."""
+    components = spec.setdefault("components", {})
+    components["securitySchemes"] = {
+        "apiToken": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API token, made with `covered user token NAME` (sent as Authorization: Bearer ...).",
+        },
+        "session": {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": SESSION_COOKIE,
+            "description": "The browser session of the sign-in page; changes then need the X-CSRF-Token header.",
+        },
+    }
+    schemas = components.setdefault("schemas", {})
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+    schemas["Error"] = {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
+    spec["security"] = [{"apiToken": []}, {"session": []}]
+    for path, item in spec.get("paths", {}).items():
+        for method, operation in item.items():
+            responses = operation.setdefault("responses", {})
+            responses.pop("422", None)  # the app answers bad input with 400 and {"error": ...}
+            responses["400"] = {"description": "Bad input: the error names the parameter", "content": _ERROR}
+            responses["401"] = {"description": "No session and no valid API token", "content": _ERROR}
+            responses["403"] = {
+                "description": "The role does not allow this, or the CSRF token is missing",
+                "content": _ERROR,
+            }
+            if "{" in path:
+                responses["404"] = {"description": "No such record", "content": _ERROR}
+            if method in {"post", "put", "patch", "delete"}:
+                responses["413"] = {"description": "Request body over 1 MiB", "content": _ERROR}
+                operation.setdefault("parameters", []).append(
+                    {
+                        "name": "X-CSRF-Token",
+                        "in": "header",
+                        "required": False,
+                        "schema": {"type": "string"},
+                        "description": "The session's CSRF token (in every page's forms): needed with the session "
+                        "cookie, not with an API token.",
+                    }
+                )
+    bans = spec.get("paths", {}).get("/api/bans", {}).get("get")
+    if bans is not None:
+        bans["parameters"] = [
+            {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "maxLength": 200},
+                "description": _DIRECTORY_HELP.get(name, f"One {name.replace('_', ' ')} or several, comma-separated."),
+            }
+            for name in DIRECTORY_FILTERS
+        ]
+    return spec
 
 
 def _vulnerability(registry: Registry, record_id: str) -> Any:

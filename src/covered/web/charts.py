@@ -5,14 +5,43 @@ from __future__ import annotations
 import functools
 import html
 import json
+from collections import Counter
 from importlib import resources
 from typing import Any
 
 import pycountry
 
-from covered.report.bundle import bar_chart
+__all__ = ["MIN_BAR", "bar_chart", "column_chart", "world_map"]
 
-__all__ = ["bar_chart", "column_chart", "world_map"]
+MIN_BAR = 3
+"""Least length (px) of a bar with a count above zero: a 1 beside 630 is still seen (and hovered)."""
+
+
+def _length(n: int, top: int, full: float) -> float:
+    return 0.0 if n <= 0 else max(MIN_BAR, full * n / top)
+
+
+def bar_chart(title: str, counts: Counter[str]) -> str:
+    """Horizontal bars, largest first (at most 12), each labelled with its count; scales to narrow screens."""
+    items = counts.most_common(12)
+    if not items:
+        return f"<figure><figcaption>{html.escape(title)}</figcaption><p>none</p></figure>"
+    top = max(n for _, n in items)
+    rows = []
+    for i, (label, n) in enumerate(items):
+        width = _length(n, top, 300)
+        rows.append(
+            f"<g><title>{html.escape(label)}: {n}</title>"
+            f'<text x="0" y="{i * 22 + 15}">{html.escape(label[:24])}</text>'
+            f'<rect x="160" y="{i * 22 + 3}" width="{width:.0f}" height="16" fill="#4a6fa5"/>'
+            f'<text x="{165 + width:.0f}" y="{i * 22 + 15}">{n}</text></g>'
+        )
+    height = len(items) * 22 + 6
+    return (
+        f'<figure><figcaption>{html.escape(title)}</figcaption><svg xmlns="http://www.w3.org/2000/svg" '
+        f'role="img" viewBox="0 0 520 {height}" width="520" height="{height}" font-size="12">{"".join(rows)}</svg>'
+        "</figure>"
+    )
 
 
 def column_chart(title: str, counts: dict[str, int]) -> str:
@@ -23,7 +52,7 @@ def column_chart(title: str, counts: dict[str, int]) -> str:
     width = 34
     bars = []
     for i, (label, n) in enumerate(counts.items()):
-        height = 130 * n / top
+        height = _length(n, top, 130)
         short = "n.d." if label == "unknown" else label[-5:]
         x = i * width + 4
         bars.append(
@@ -34,7 +63,8 @@ def column_chart(title: str, counts: dict[str, int]) -> str:
         )
     return (
         f'<figure><figcaption>{html.escape(title)}</figcaption><svg xmlns="http://www.w3.org/2000/svg" '
-        f'role="img" width="{len(counts) * width + 8}" height="172" font-size="11">{"".join(bars)}</svg></figure>'
+        f'role="img" viewBox="0 0 {len(counts) * width + 8} 172" width="{len(counts) * width + 8}" height="172" '
+        f'font-size="11">{"".join(bars)}</svg></figure>'
     )
 
 
