@@ -258,6 +258,7 @@ def _column_map(headers: list[str], mapping: Mapping[str, str], result: ImportRe
     return columns
 
 
+_MAX_KEY = 256
 _IDENTIFYING = {"mac", "ip", "brand", "manufacturer", "model", "serial", "hostname"}
 _HEADER_SEARCH = 20
 """Rows searched for the header (title rows, notes or a blank line may stand above it)."""
@@ -293,6 +294,10 @@ def _row(values: Mapping[str, str], line: int, result: ImportResult) -> None:
         if mac is None:
             result.warn(line, f"{cleaned['mac']!r} is not a MAC address: ignored")
     key = mac or cleaned.get("serial") or target or cleaned.get("hostname") or f"{result.path.name}:{line}"
+    if len(key) > _MAX_KEY:
+        # A device key is at most 256 characters (Observation.device); a longer serial or host name (found by
+        # fuzzing) is no identity a device gives, so the row is keyed by where it is.
+        key = f"{result.path.name[: _MAX_KEY - 12]}:{line}"
     usable = mac is not None or target is not None or any(name in cleaned for name in _CHANNEL_OF)
     if not usable:
         result.warn(line, "no usable value left: skipped")
@@ -453,6 +458,10 @@ def _json(path: Path, mapping: Mapping[str, str], result: ImportResult) -> None:
                     numbered.append((line, json.loads(raw)))
                 except json.JSONDecodeError as exc:
                     result.warn(line, f"not JSON ({exc.msg}): skipped")
+                except (ValueError, RecursionError) as exc:  # a number past 4,300 digits, or nesting too deep
+                    result.warn(line, f"not readable JSON ({str(exc).split(';')[0]}): skipped")
+    except (ValueError, RecursionError) as exc:
+        raise DataError(path, None, f"not readable JSON ({str(exc).split(';')[0]})") from None
     if numbered is None:
         raise DataError(path, 1, 'expected a JSON list of objects, {"devices": [...]}, or JSON Lines')
     headers: list[str] = []

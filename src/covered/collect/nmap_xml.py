@@ -213,9 +213,12 @@ def read_nmap_xml(path: Path, devices: dict[str, list[Observation]], warn: Calla
             if state is not None and state.get("state") != "open":
                 continue
             try:
-                portid: int | None = int(port.get("portid", "") or "")
+                portid = int(port.get("portid", "") or "")
             except ValueError:
                 warn(number, f"port id {port.get('portid')!r} is not a number: port skipped")
+                continue
+            if not 0 <= portid <= 65535:
+                warn(number, f"port id {portid} is outside 0-65535: port skipped")
                 continue
             protocol = port.get("protocol") or "tcp"
             if protocol in {"tcp", "udp"}:

@@ -49,8 +49,9 @@ def parse_ports(text: str | None) -> PortSpec:
     """'80,443,161/udp', 'T:80,443,U:161' or 'default' -> PortSpec; UsageError naming --ports."""
     if text is None or text.strip().lower() == "default":
         return PortSpec()
-    tcp: list[int] = []
-    udp: list[int] = []
+    # Insertion-ordered sets: a list membership test per port made "1-65535" quadratic (minutes, found by fuzzing).
+    tcp: dict[int, None] = {}
+    udp: dict[int, None] = {}
     current = "tcp"
     for raw in text.replace(" ", "").split(","):
         if not raw:
@@ -75,7 +76,7 @@ def parse_ports(text: str | None) -> PortSpec:
         if not (1 <= start <= stop <= 65535):
             raise UsageError("--ports", f"{raw!r} is outside 1-65535")
         target = tcp if protocol == "tcp" else udp
-        target.extend(p for p in range(start, stop + 1) if p not in target)
+        target.update(dict.fromkeys(range(start, stop + 1)))
     if not tcp and not udp:
         raise UsageError("--ports", "no port given")
     return PortSpec(tuple(tcp), tuple(udp))

@@ -78,6 +78,12 @@ class ObservationReader:
         except json.JSONDecodeError as exc:
             self._warn(number, f"not JSON ({exc.msg} at column {exc.colno}): skipped")
             return None
+        except ValueError:  # a number past Python's 4,300-digit integer conversion limit
+            self._warn(number, "a number too long to read (over 4,300 digits): skipped")
+            return None
+        except RecursionError:  # arrays or objects nested deeper than the parser's recursion limit
+            self._warn(number, "JSON nested too deeply to read: skipped")
+            return None
         if not isinstance(raw, dict):
             self._warn(number, "not a JSON object: skipped")
             return None
