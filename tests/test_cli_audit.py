@@ -74,3 +74,14 @@ def test_counts_of_one_are_singular(tmp_path: Path) -> None:
     assert "1 row imported from one.csv (csv), 1 device, 0 warnings" in result.stderr, result.stderr
     assert "1 device from one.csv" in result.stdout
     assert "1 devices" not in result.stdout + result.stderr
+
+
+def test_user_list_prints_true_false_and_seconds(tmp_path: Path) -> None:
+    db = str(tmp_path / "users.db")
+    added = run("user", "add", "rita", "--role", "editor", "--db", db, env={"COVERED_USER_PASSWORD": "a-long-pass-123"})
+    assert added.returncode == 0, added.stderr
+    table = run("user", "list", "--db", db).stdout
+    assert table.splitlines()[0].strip() == "1 user"
+    row = next(line for line in table.splitlines() if "rita" in line)
+    assert "false" in row
+    assert re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", row), row

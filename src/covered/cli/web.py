@@ -14,7 +14,7 @@ from covered.cli.options import DbOpt, JsonOpt
 from covered.cli.output import emit, err, out
 from covered.cli.root import app, data_folder
 from covered.errors import UsageError
-from covered.report.wording import plural
+from covered.report.wording import plural, shown_time
 
 __all__ = ["serve", "user_add", "user_app", "user_list", "user_token"]
 
@@ -59,7 +59,7 @@ def user_list(db: DbOpt = None, as_json: JsonOpt = False) -> None:
     from covered.store import open_store
     from covered.web.users import list_users
 
-    rows = [{**u, "created_at": str(u["created_at"])} for u in list_users(open_store(db))]
+    rows = [{**u, "created_at": shown_time(str(u["created_at"]))} for u in list_users(open_store(db))]
     if as_json:
         emit(json_lines(rows), None)
         return
@@ -67,7 +67,8 @@ def user_list(db: DbOpt = None, as_json: JsonOpt = False) -> None:
     for column in ("name", "role", "disabled", "created_at"):
         table.add_column(column)
     for row in rows:
-        table.add_row(*(escape(str(row[c])) for c in ("name", "role", "disabled", "created_at")))
+        cells = {**row, "disabled": str(row["disabled"]).lower()}  # true/false as every command prints them
+        table.add_row(*(escape(str(cells[c])) for c in ("name", "role", "disabled", "created_at")))
     out.print(table)
 
 
