@@ -34,24 +34,34 @@ def _audit(db: Path, *args: str) -> list[dict[str, object]]:
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
-def test_an_assessment_is_one_entry_not_one_per_finding(database: Path) -> None:
+def test_a_new_finding_is_one_created_entry_and_an_assessment_one_line(database: Path) -> None:
     entries = _audit(database)
-    assessed = [e for e in entries if e["action"] == "assess"]
-    assert len(assessed) == 1
-    summary = json.loads(str(assessed[0]["after"]))
-    findings = run("findings", "--db", str(database), "--json").stdout.splitlines()
-    assert summary["created"] == len(findings) > 2
+    findings = [json.loads(line) for line in run("findings", "--db", str(database), "--json").stdout.splitlines()]
+    created = [e for e in entries if e["action"] == "created"]
+    assert len(findings) > 2
+    assert sorted(e["target"] for e in created) == sorted(f"finding {f['id']}" for f in findings)
+    assert all(e["before"] is None for e in created)
     text = run("audit", "--db", str(database)).stdout
     assert "None ->" not in text
+    lines = text.splitlines()
+    assert len(lines) == 2, lines  # the assessment, then alice's remediation
+    assert f"created {len(findings)} findings (finding " in lines[0]
 
 
 def test_filters(database: Path) -> None:
     everything = _audit(database)
     by_alice = _audit(database, "--actor", "alice")
     assert [e["action"] for e in by_alice] == ["remediate"]
-    assert _audit(database, "--device", HIK) == by_alice
-    assert _audit(database, "--device", DAHUA) == []
-    assert _audit(database, "--action", "assess,remediate") == everything
+    hik = {
+        f"finding {f['id']}"
+        for f in map(json.loads, run("findings", "--db", str(database), "--json").stdout.splitlines())
+        if f["device"] == HIK
+    }
+    about_hik = _audit(database, "--device", HIK)
+    assert {str(e["target"]).split(" (")[0] for e in about_hik} == hik
+    assert by_alice[0] in about_hik
+    assert all(e["actor"] != "alice" for e in _audit(database, "--device", DAHUA))
+    assert _audit(database, "--action", "created,remediate") == everything
     assert _audit(database, "--action", "site") == []
     assert _audit(database, "--since", "2999") == []
     assert _audit(database, "--since", "2020-01-01") == everything

@@ -18,7 +18,8 @@ from covered.registry.query import parse_date_bound
 from covered.report.wording import plural
 
 AUDIT_ACTIONS = (
-    "assess",
+    "created",
+    "reassessed",
     "finding",
     "remediate",
     "reopen",
@@ -242,9 +243,30 @@ def audit(
     if as_json:
         emit(json_lines(records), None)
         return
+    for group in _created_runs(records) if device is None else [[r] for r in records]:
+        r = group[0]
+        if len(group) > 1:
+            # One assessment creates hundreds of findings: one line for them (--json and --device list each).
+            first, last = group[0]["target"], group[-1]["target"]
+            line = f"{r['at']} {r['actor']} created {plural(len(group), 'finding')} ({first} to {last}) ({r['reason']})"
+        else:
+            change = f"{r['after']}" if r["before"] is None else f"{r['before']} -> {r['after']}"
+            line = f"{r['at']} {r['actor']} {r['action']} {r['target']}: {change} ({r['reason']})"
+        out.print(escape(line), soft_wrap=True)
+
+
+def _created_runs(records: list[dict[str, object]]) -> list[list[dict[str, object]]]:
+    """Audit entries in order, consecutive 'created' entries of one assessment (actor, reason) grouped together."""
+    runs: list[list[dict[str, object]]] = []
     for r in records:
-        change = f"{r['after']}" if r["before"] is None else f"{r['before']} -> {r['after']}"
-        out.print(
-            escape(f"{r['at']} {r['actor']} {r['action']} {r['target']}: {change} ({r['reason']})"),
-            soft_wrap=True,
-        )
+        last = runs[-1][-1] if runs else None
+        if (
+            last is not None
+            and r["action"] == "created"
+            and last["action"] == "created"
+            and (last["actor"], last["reason"]) == (r["actor"], r["reason"])
+        ):
+            runs[-1].append(r)
+        else:
+            runs.append([r])
+    return runs

@@ -290,7 +290,7 @@ def save_findings(store: Store, profile: str, findings: Sequence[tuple[str, Find
             for row in session.scalars(select(FindingRow).where(FindingRow.profile == profile))
         }
         created: list[tuple[FindingRow, str]] = []
-        reassessed = 0
+        reassessed: list[tuple[FindingRow, str]] = []
         for reference, finding in findings:
             device = devices[reference]
             subject = finding.rule or finding.vulnerability or "?"
@@ -316,18 +316,17 @@ def save_findings(store: Store, profile: str, findings: Sequence[tuple[str, Find
                 for name, value in values.items():
                     setattr(row, name, value)
                 if row.status not in _MANUAL and row.status != finding.status.value:
+                    reassessed.append((row, row.status))
                     row.status = finding.status.value
-                    reassessed += 1
-        session.flush()  # one batched insert gives the new findings their ids
-        # One entry per assessment, not one per new finding: a first assessment of a site creates hundreds of
-        # findings, and a line each ("None -> review") buried the decisions people made. Each finding's own
-        # history starts with this entry; every later change by a person or a scan is an entry of its own.
-        if created or reassessed:
-            ids = sorted(row.id for row, _ in created)
-            summary = {"created": len(created), "reassessed": reassessed}
-            if ids:
-                summary["first_id"], summary["last_id"] = ids[0], ids[-1]
-            audit_entry(session, actor, "assess", f"profile {profile}", None, summary, f"assessed under {profile}")
+        session.flush()  # one batched insert gives the new findings their ids for the audit log
+        # A new finding is 'created' (it had no status before, so it is not a change from None); a finding the
+        # assessment moves to another status is 'reassessed'. Each finding's history starts with its own entry.
+        for row, status in created:
+            audit_entry(session, actor, "created", f"finding {row.id}", None, status, f"assessed under {profile}")
+        for row, before in reassessed:
+            audit_entry(
+                session, actor, "reassessed", f"finding {row.id}", before, row.status, f"assessed under {profile}"
+            )
     return len(findings)
 
 
