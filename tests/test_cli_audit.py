@@ -39,7 +39,7 @@ def test_a_new_finding_is_one_created_entry_and_an_assessment_one_line(database:
     findings = [json.loads(line) for line in run("findings", "--db", str(database), "--json").stdout.splitlines()]
     created = [e for e in entries if e["action"] == "created"]
     assert len(findings) > 2
-    assert sorted(e["target"] for e in created) == sorted(f"finding {f['id']}" for f in findings)
+    assert sorted(str(e["target"]) for e in created) == sorted(f"finding {f['id']}" for f in findings)
     assert all(e["before"] is None for e in created)
     text = run("audit", "--db", str(database)).stdout
     assert "None ->" not in text
