@@ -539,17 +539,19 @@ def test_scan_comparison_defaults_to_the_previous_and_latest_and_reads_like_a_pa
 
 def test_device_history_is_one_list_in_time_order(estate: Estate, clients: Clients) -> None:
     api = clients.bearer("vic")
-    finding = api.get("/api/findings").json()["rows"][0]
     store = open_store(estate.db)
-    # A status change made between the two scans (as when an earlier import was assessed).
+    # A finding's entry made between the two scans (as when an earlier import was assessed).
     with store.session() as session, session.begin():
-        entry = session.scalars(select(AuditRow).where(AuditRow.target == f"finding {finding['id']}")).first()
+        entry = session.scalars(select(AuditRow).where(AuditRow.target.like("finding %")).order_by(AuditRow.id)).first()
+        assert entry is not None
+        row = session.get(FindingRow, int(entry.target.split()[1]))
+        assert row is not None
+        finding = {"device_id": row.device_id}
         first_seen = session.scalars(
             select(SightingRow.seen_at).where(
-                SightingRow.device_id == finding["device_id"], SightingRow.scan_id == estate.scans[1]
+                SightingRow.device_id == row.device_id, SightingRow.scan_id == estate.scans[1]
             )
         ).first()
-        assert entry is not None
         assert first_seen is not None
         saved = (entry.id, entry.at)
         entry.at = first_seen - dt.timedelta(seconds=1)

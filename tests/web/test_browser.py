@@ -74,7 +74,7 @@ def test_sign_in_browse_filter_and_open_a_device(page: object, estate: Estate) -
     shot(page, "login")
     sign_in(page, "vic")
     page.goto("/")
-    assert page.locator(".stats").inner_text().count("devices tracked") == 1
+    assert page.locator(".stats").inner_text().count("devices present") == 1
     assert page.locator("figure svg").count() >= 4
     shot(page, "overview")
     page.goto("/devices")
@@ -161,6 +161,7 @@ def test_lookup_for_procurement(page: object) -> None:
     shot(page, "scans")
     page.goto("/api/docs")
     page.wait_for_selector(".swagger-ui .opblock", timeout=15000)
+    assert page.locator(".swagger-ui .btn.authorize").count() == 1  # the document declares how to sign in
     shot(page, "api-docs")
 
 
