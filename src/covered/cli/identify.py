@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 from rich.markup import escape
@@ -146,32 +148,116 @@ def import_(
             soft_wrap=True,
         )
     identifier = identifier_for(registry)
-    attributions = [identifier.attribute(key, items) for key, items in result.devices.items()]
+    store = None
+    import_id = 0
     if save:
-        from covered.collect.scanner import mac_of
-        from covered.store import HostRecord, open_store
-        from covered.store.tracking import merge_scan
+        from covered.store import open_store
 
         store = open_store(db)
-        import_id = store.create_scan([str(file)], list(result.devices), {"format": result.format}, kind="import")
-        for attribution, (key, items) in zip(attributions, result.devices.items(), strict=True):
-            # One transaction per device: a killed import keeps every device it reported as stored.
-            store.record_host(
-                import_id,
-                HostRecord(address=key, observations=items, services=[], attribution=attribution, mac=mac_of(items)),
-            )
-        new, updated, _ = merge_scan(store, import_id)
-        store.set_status(import_id, "complete")
-        err.print(f"stored as import {import_id}: {plural(new, 'new device')}, {updated} updated")
-    if observations_out is not None:
-        lines = (o.model_dump_json(exclude_none=True) + "\n" for items in result.devices.values() for o in items)
-        observations_out.write_text("".join(lines), encoding="utf-8")
+        import_id = store.create_scan([str(file)], result.keys(), {"format": result.format}, kind="import")
+    # Devices go through identification, storage and output a batch at a time, so memory stays bounded whatever
+    # the size of the list; only the terminal table (which shows every device at once) keeps them all.
+    report = _Stream(output if fmt != "table" else None)
+    observations_file = _Stream(observations_out) if observations_out is not None else None
+    kept: list[Attribution] = []
+    devices = 0
+    restricted = False
+    try:
+        for batch in result.batches(_BATCH):
+            attributions = [identifier.attribute(key, items) for key, items in batch]
+            if store is not None:
+                from covered.collect.scanner import mac_of
+                from covered.store import HostRecord
+
+                # One transaction per batch: a killed import keeps every batch it stored, whole.
+                store.record_hosts(
+                    import_id,
+                    [
+                        HostRecord(address=key, observations=items, services=[], attribution=a, mac=mac_of(items))
+                        for a, (key, items) in zip(attributions, batch, strict=True)
+                    ],
+                )
+            if observations_file is not None:
+                observations_file.write(
+                    "".join(o.model_dump_json(exclude_none=True) + "\n" for _, items in batch for o in items)
+                )
+            restricted = restricted or any(a.restricted for a in attributions)
+            _write_rows(report, fmt, attributions, first=devices == 0)
+            if fmt == "table":
+                kept.extend(attributions)
+            devices += len(attributions)
+        if devices == 0:
+            _write_rows(report, fmt, [], first=True)
+        if store is not None:
+            from covered.store.tracking import merge_scan
+
+            new, updated, _ = merge_scan(store, import_id)
+            store.set_status(import_id, "complete")
+            err.print(f"stored as import {import_id}: {plural(new, 'new device')}, {updated} updated")
+    except BaseException:
+        report.abandon()
+        if observations_file is not None:
+            observations_file.abandon()
+        raise
+    report.finish()
+    if observations_file is not None:
+        observations_file.finish()
     err.print(
         f"{plural(result.rows, 'row')} imported from {escape(file.name)} ({result.format}), "
-        f"{plural(len(attributions), 'device')}, "
+        f"{plural(devices, 'device')}, "
         f"{plural(len(result.warnings), 'warning')}"
     )
-    code = _report_attributions(
-        attributions, fmt, output, evidence, f"{plural(len(attributions), 'device')} from {file.name}"
-    )
-    raise typer.Exit(code)
+    if fmt == "table":
+        _report_attributions(kept, fmt, output, evidence, f"{plural(devices, 'device')} from {file.name}")
+    raise typer.Exit(1 if restricted else 0)
+
+
+_BATCH = 2_000
+"""Devices identified, stored and written together by `covered import`."""
+
+
+def _write_rows(report: _Stream, fmt: str, attributions: list[Attribution], *, first: bool) -> None:
+    """One batch of JSON Lines or CSV rows (the CSV header with the first batch only)."""
+    from covered.report.device_views import attribution_row, attributions_csv
+    from covered.report.registry_views import json_lines
+
+    if fmt == "json":
+        report.write(json_lines(attribution_row(a) for a in attributions))
+    elif fmt == "csv":
+        text = attributions_csv(attributions)
+        report.write(text if first else text.split("\n", 1)[1])
+
+
+class _Stream:
+    """Text written in pieces to stdout, or to a file that appears under its name only once it is complete."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._handle: TextIO | None = None
+        self._part = path.with_name(path.name + ".part") if path is not None else None
+
+    def write(self, text: str) -> None:
+        """Append text (the file is opened at the first write, so a run that fails early leaves none)."""
+        if self._part is None:
+            sys.stdout.write(text)
+            return
+        if self._handle is None:
+            self._handle = self._part.open("w", encoding="utf-8")
+        self._handle.write(text)
+
+    def finish(self) -> None:
+        """Close the file and give it its name (an empty file when nothing was written, as before)."""
+        if self._part is None or self.path is None:
+            sys.stdout.flush()
+            return
+        if self._handle is None:
+            self._handle = self._part.open("w", encoding="utf-8")
+        self._handle.close()
+        os.replace(self._part, self.path)
+
+    def abandon(self) -> None:
+        """Drop a file left half-written by a failed run."""
+        if self._handle is not None:
+            self._handle.close()
+        if self._part is not None:
+            self._part.unlink(missing_ok=True)
