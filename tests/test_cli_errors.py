@@ -126,6 +126,17 @@ CASES: dict[str, Case] = {
     "multicast group that is not an address": lambda d: ["scan", "127.0.0.1", "--multicast", "999.1.1.1"],
     "verify a manifest of the wrong shape": lambda d: ["verify", str(_manifest_of_wrong_shape(d))],
     "verify something that is not a zip": lambda d: ["verify", str(_file("pack.zip", b"PK not really")(d))],
+    "verify --key that is not a key": lambda d: [
+        "verify",
+        str(_file("pack.zip", b"PK not really")(d)),
+        "--key",
+        str(_file("key.pem", "not a key")(d)),
+    ],
+    "inventory JSON with a 5,000-digit number": lambda d: [
+        "import",
+        str(_file("assets.json", '[{"mac": ' + "1" * 5000 + "}]")(d)),
+    ],
+    "inventory JSON nested too deeply": lambda d: ["import", str(_file("assets.json", "[" * 100_000)(d))],
     "address range with no end": lambda d: ["scan", "127.20.0.1-", "--db", str(d / "x.db")],
     "short range past .255": lambda d: ["scan", "127.20.0.1-999", "--db", str(d / "x.db")],
     "open port range": lambda d: ["scan", "127.0.0.1", "--ports", "80-", "--db", str(d / "x.db")],
