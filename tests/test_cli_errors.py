@@ -48,7 +48,7 @@ def _manifest_of_wrong_shape(folder: Path) -> Path:
 
 
 _HELD: list[socket.socket] = []
-"""Sockets kept open for the whole test run (a busy address the simulator must report)."""
+"""Sockets a case holds open while its command runs (a busy address the simulator must report)."""
 
 
 def _busy(address: str, port: int) -> str:
@@ -206,7 +206,11 @@ NAMED: dict[str, str] = {
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_bad_input_is_one_clean_line(name: str, tmp_path: Path) -> None:
-    result = run(*CASES[name](tmp_path))
+    try:
+        result = run(*CASES[name](tmp_path))
+    finally:
+        while _HELD:
+            _HELD.pop().close()
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode == 2, (result.returncode, result.stderr)
     lines = [line for line in result.stderr.splitlines() if line.startswith("covered:")]
