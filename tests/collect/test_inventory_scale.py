@@ -133,3 +133,13 @@ def test_cli_import_save_over_several_batches_stores_each_device_once(tmp_path: 
         assert pending == 0
     again = run("import", str(path), "--save", "--db", str(database), "--json", "-o", str(output))
     assert f"stored as import 2: 0 new devices, {len(expected)} updated" in again.stderr
+
+
+def test_rows_sharing_a_junk_serial_are_stored(tmp_path: Path) -> None:
+    """Asset lists repeat placeholder serials; two devices reaching one tracked device no longer fail the merge."""
+    path = tmp_path / "assets.csv"
+    path.write_text("MAC,Serial\n44:19:B6:00:00:01,N/A\n44:19:B6:00:00:02,N/A\n", encoding="utf-8")
+    result = run("import", str(path), "--save", "--db", str(tmp_path / "junk.db"), "--json")
+    assert result.returncode == 1, result.stderr
+    assert "stored as import 1" in result.stderr
+    assert len(result.stdout.splitlines()) == 2

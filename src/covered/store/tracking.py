@@ -199,6 +199,9 @@ def _merge_results(
         attribution = result.attribution or {}
         device = _match(session, result, seen, known)
         existing = device is not None
+        # Two results of one scan can reach one device (a MAC answering on two addresses, a serial two rows share):
+        # it is updated again but sighted once, as the table allows (a second sighting failed the whole merge).
+        again = device is not None and device.id in seen
         if device is None:
             key = result.mac or attribution.get("serial") or result.address or result.device_key
             device = DeviceRow(key=f"{key}", first_seen=now)
@@ -220,6 +223,8 @@ def _merge_results(
         known.add(device)
         session.flush()
         seen.add(device.id)
+        if again:
+            continue
         session.add(
             SightingRow(
                 device_id=device.id,
