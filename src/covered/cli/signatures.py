@@ -15,7 +15,6 @@ from covered.cli.options import JsonOpt
 from covered.cli.output import err, out
 from covered.cli.root import app, selected_registry
 from covered.errors import UsageError
-from covered.model import FIELDS, Channel, Observation
 
 if TYPE_CHECKING:
     from covered.model import Signature
@@ -115,6 +114,8 @@ def try_value(
     as_json: JsonOpt = False,
 ) -> None:
     """Which signatures claim a value, what they extract, why, from which source; and what a device saying it is."""
+    from covered.model import FIELDS, Channel, Observation
+
     try:
         parsed = Channel(channel)
     except ValueError:
