@@ -250,15 +250,19 @@ class ImportResult:
         return list(self._devices if self._devices is not None else self._rows)
 
     def batches(self, size: int = 2_000) -> Iterator[list[tuple[str, list[Observation]]]]:
-        """Devices and their observations, ``size`` at a time, built as they are taken: memory stays bounded."""
+        """Devices and their observations, ``size`` at a time, built as they are taken: memory stays bounded.
+
+        Rows are handed out once: each device's rows are released as its batch is built (so what follows, such
+        as merging into the store, does not hold the whole list too); ``devices`` is empty afterwards.
+        """
         if self._devices is not None:
             items = list(self._devices.items())
             for start in range(0, len(items), size):
                 yield items[start : start + size]
             return
         batch: list[tuple[str, list[Observation]]] = []
-        for key, rows in self._rows.items():
-            batch.append((key, _observations(key, rows)))
+        for key in list(self._rows):
+            batch.append((key, _observations(key, self._rows.pop(key))))
             if len(batch) >= size:
                 yield batch
                 batch = []
