@@ -29,7 +29,7 @@ from covered.corpus.converters.fingerprint_policy import (
     verdict,
     withheld,
 )
-from covered.corpus.converters.regex_rewrite import Unsupported, count_groups, example_of, rewrite
+from covered.corpus.converters.regex_rewrite import Unsupported, count_groups, example_of, outside_classes, rewrite
 from covered.corpus.lock import CorpusSpec
 from covered.corpus.tree import GitTree
 from covered.corpus.vendors import Maker, VendorNames
@@ -197,28 +197,13 @@ def _top_level_split(source: str) -> list[tuple[int, str]]:
 
 
 def _balanced(fragment: str) -> bool:
-    depth = 0
-    i = 0
-    in_class = False
-    while i < len(fragment):
-        ch = fragment[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                return False
-        elif ch == "|" and depth == 0:
+    """Whether parentheses balance, no '|' stands at the top level and no class is left open."""
+    for _, ch, depth in outside_classes(fragment):
+        if (ch == ")" and depth <= 0) or (ch == "|" and depth == 0):
             return False
-        i += 1
-    return depth == 0 and not in_class
+        if ch == "":
+            return depth == 0
+    return True
 
 
 def _drop_leading_groups(segment: str) -> str:

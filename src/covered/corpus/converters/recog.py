@@ -32,7 +32,7 @@ from covered.corpus.converters.fingerprint_policy import (
     verdict,
     withheld,
 )
-from covered.corpus.converters.regex_rewrite import Unsupported, literal_text, rewrite
+from covered.corpus.converters.regex_rewrite import Unsupported, literal_text, outside_classes, rewrite
 from covered.corpus.lock import CorpusSpec
 from covered.corpus.tree import GitTree
 from covered.corpus.vendors import Maker, VendorNames
@@ -147,29 +147,13 @@ def _ssh(pattern: str) -> str:
 def _split_top(pattern: str) -> list[str] | None:
     """Split an RFC 4514 pattern at top-level commas that start an attribute; None if it has top-level '|'."""
     parts: list[str] = []
-    depth = 0
     start = 0
-    i = 0
-    in_class = False
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
+    for i, ch, depth in outside_classes(pattern):
+        if ch == "|" and depth == 0:
             return None
-        elif ch == "," and depth == 0 and re.match(r",[A-Za-z]+=", pattern[i:]):
+        if ch == "," and depth == 0 and re.match(r",[A-Za-z]+=", pattern[i:]):
             parts.append(pattern[start:i])
             start = i + 1
-        i += 1
     parts.append(pattern[start:])
     return parts
 

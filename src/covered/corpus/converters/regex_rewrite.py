@@ -10,10 +10,10 @@ only tune backtracking, become plain ones so RE2 can run the pattern; anything w
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-__all__ = ["Rewritten", "Unsupported", "count_groups", "example_of", "literal_text", "rewrite"]
+__all__ = ["Rewritten", "Unsupported", "count_groups", "example_of", "literal_text", "outside_classes", "rewrite"]
 
 _POSIX = {
     "alpha": "a-zA-Z",
@@ -386,9 +386,13 @@ def example_of(source: str) -> tuple[str, dict[int, str]] | None:
     return text, builder.captured
 
 
-def count_groups(source: str) -> int:
-    """Number of capturing groups opened in a regex fragment (escapes and classes skipped)."""
-    count = 0
+def outside_classes(source: str) -> Iterator[tuple[int, str, int]]:
+    """(index, character, group depth before it) for each character outside escapes and character classes.
+
+    A ']' right after '[' (or '[^') is a literal inside the class. A final item (len(source), '', depth) tells the
+    caller the depth at the end; it is -1 when the source ends inside a class.
+    """
+    depth = 0
     i = 0
     in_class = False
     while i < len(source):
@@ -400,9 +404,24 @@ def count_groups(source: str) -> int:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-            if source[i + 1 : i + 2] == "]":
+            if source.startswith("^", i + 1):
                 i += 1
-        elif ch == "(" and (not source.startswith("(?", i) or re.match(r"\(\?P?<\w+>", source[i:])):
-            count += 1
+            if source.startswith("]", i + 1):
+                i += 1
+        else:
+            yield i, ch, depth
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
         i += 1
-    return count
+    yield len(source), "", -1 if in_class else depth
+
+
+def count_groups(source: str) -> int:
+    """Number of capturing groups opened in a regex fragment (escapes and classes skipped)."""
+    return sum(
+        1
+        for i, ch, _ in outside_classes(source)
+        if ch == "(" and (not source.startswith("(?", i) or re.match(r"\(\?P?<\w+>", source[i:]))
+    )
