@@ -3,6 +3,7 @@ by `covered serve` in a child process on a free loopback port."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -97,11 +98,9 @@ def _build(registry: Registry, db: Path) -> tuple[str, tuple[int, int], dict[str
     return script, (scans[0], scans[1]), tokens
 
 
-@pytest.fixture(scope="session")
-def estate(registry: Registry, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Estate]:
-    folder = tmp_path_factory.mktemp("web")
-    db = folder / "covered.db"
-    script, scans, tokens = _build(registry, db)
+@contextlib.contextmanager
+def serving(db: Path, folder: Path) -> Iterator[str]:
+    """A real `covered serve` process on a free loopback port over the database; its base URL, stopped after."""
     port = free_port()
     log = (folder / "serve.log").open("wb")
     env = {**os.environ, "COVERED_DB": str(db)}
@@ -120,7 +119,7 @@ def estate(registry: Registry, tmp_path_factory: pytest.TempPathFactory) -> Iter
                 time.sleep(0.05)
         else:
             pytest.fail("covered serve did not answer within 10 s")
-        yield Estate(db, base_url, tokens, script, scans)
+        yield base_url
     finally:
         process.terminate()
         try:
@@ -128,6 +127,15 @@ def estate(registry: Registry, tmp_path_factory: pytest.TempPathFactory) -> Iter
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def estate(registry: Registry, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Estate]:
+    folder = tmp_path_factory.mktemp("web")
+    db = folder / "covered.db"
+    script, scans, tokens = _build(registry, db)
+    with serving(db, folder) as base_url:
+        yield Estate(db, base_url, tokens, script, scans)
 
 
 class Clients:

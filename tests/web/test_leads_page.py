@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -17,7 +13,7 @@ from covered.registry import Registry
 from covered.store import HostRecord, open_store
 from covered.store.tracking import merge_scan
 from covered.web.users import create_token, create_user
-from tests.web.conftest import free_port
+from tests.web.conftest import serving
 
 
 @pytest.fixture(scope="module")
@@ -38,32 +34,8 @@ def served(registry: Registry, tmp_path_factory: pytest.TempPathFactory) -> Iter
     create_user(store, "vic", "viewer", "vic-viewer-password", "test")
     token = create_token(store, "vic", "tests", "test")
     store.engine.dispose()
-    port = free_port()
-    log = (folder / "serve.log").open("wb")
-    env = {**os.environ, "COVERED_DB": str(db)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "covered", "serve", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                httpx.get(base_url + "/login", timeout=1)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None:
-                    pytest.fail((folder / "serve.log").read_text())
-                time.sleep(0.05)
-        else:
-            pytest.fail("covered serve did not answer within 10 s")
+    with serving(db, folder) as base_url:
         yield base_url, token
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 def _client(served: tuple[str, str]) -> httpx.Client:
