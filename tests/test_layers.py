@@ -2,8 +2,8 @@
 
 The order, lowest first (a module may import its own part and any part to its left):
 
-    errors < model < registry < covered (the package's public API) < identify < corpus < store < collect < sim
-    < assess < report < demo < web < cli < __main__
+    errors < model < registry < covered (the package's public API) < identify < corpus < store < collect < capture
+    < ingest < sim < assess < procurement < report < enforce < demo < cluster < web < cli < __main__
 
 - ``registry`` holds the curated records as loaded, validated data; ``identify`` compiles signatures and builds
   the attribution engine from them (``covered.identify.identifier_for``), so the registry never imports it.
@@ -11,6 +11,9 @@ The order, lowest first (a module may import its own part and any part to its le
 - ``store`` sits below ``collect``: the scanner writes each host to the store as it finishes, so a killed scan
   keeps what it found; the store itself only reads MAC helpers from identify.
 - ``sim`` emulates devices with the collector's own wire codecs (SNMP BER).
+- ``capture`` reads traffic (pcap, pcapng, Zeek logs, a live interface) into the same observations as a scan.
+- ``ingest`` turns a saved article into candidate records for review; ``procurement`` checks line items of a
+  quote; ``enforce`` writes firewall, NAC, DNS, IDS and VMS lists; ``cluster`` runs scans on site workers.
 - ``demo`` runs the whole chain (sim, scan, assess, report); ``web`` and ``cli`` are the front ends.
 
 Every import statement counts: at module level, inside functions, and under ``TYPE_CHECKING``.
@@ -36,10 +39,15 @@ LAYERS: tuple[str, ...] = (
     "corpus",
     "store",
     "collect",
+    "capture",
+    "ingest",
     "sim",
     "assess",
+    "procurement",
     "report",
+    "enforce",
     "demo",
+    "cluster",
     "web",
     "cli",
     "__main__",

@@ -24,6 +24,11 @@ COMMAND_MODULES = (
     "track",
     "report",
     "keys",
+    "capture",
+    "ingest",
+    "procurement",
+    "enforce",
+    "sites",
     "simulator",
     "web",
 )

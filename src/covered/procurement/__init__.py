@@ -1,0 +1,1 @@
+"""Line items of a quote, bill of materials or purchase order checked against brands, model numbers and rules."""
