@@ -617,6 +617,8 @@ class Channel(StrEnum):
     ANOMALY = "anomaly"
     PORT = "port"
     NMAP = "nmap"
+    LLDP = "lldp"
+    FTP = "ftp"
 
 
 class SignatureClaim(StrEnum):
@@ -716,8 +718,8 @@ FIELDS: dict[Channel, frozenset[str]] = {
     Channel.TELNET: frozenset({"banner"}),
     Channel.SSH: frozenset({"banner"}),
     Channel.SIP: frozenset({"user-agent", "server"}),
-    Channel.DHCP: frozenset({"vendor-class", "hostname"}),
-    Channel.UPNP: frozenset({"manufacturer", "model", "description"}),
+    Channel.DHCP: frozenset({"vendor-class", "hostname", "parameter-list", "client-id"}),
+    Channel.UPNP: frozenset({"manufacturer", "model", "description", "location"}),
     Channel.INVENTORY: frozenset({"brand", "manufacturer", "model", "serial", "hostname", "site", "ip"}),
     Channel.HIK_SDK: frozenset({"reply"}),
     Channel.DVRIP: frozenset({"reply"}),
@@ -727,6 +729,11 @@ FIELDS: dict[Channel, frozenset[str]] = {
     Channel.PORT: frozenset({"tcp", "udp"}),
     # What nmap -sV concluded (its service match and CPE), read from its XML; nmap's own words, cited as such.
     Channel.NMAP: frozenset({"product", "version", "extrainfo", "devicetype", "ostype", "cpe", "mac-vendor"}),
+    # What a switch or router announces on its link (LLDP TLVs, or the same facts from CDP), seen passively.
+    Channel.LLDP: frozenset(
+        {"system-name", "system-description", "chassis-id", "port-id", "platform", "software", "device-id"}
+    ),
+    Channel.FTP: frozenset({"banner"}),
 }
 """Observation fields each channel accepts; anything else is reported, never silently dropped."""
 
