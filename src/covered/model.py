@@ -617,6 +617,7 @@ class Channel(StrEnum):
     ANOMALY = "anomaly"
     PORT = "port"
     NMAP = "nmap"
+    EGRESS = "egress"
     LLDP = "lldp"
     FTP = "ftp"
 
@@ -705,7 +706,9 @@ class Signature(Strict):
 
 FIELDS: dict[Channel, frozenset[str]] = {
     Channel.MAC: frozenset({"address"}),
-    Channel.HTTP: frozenset({"server", "www-authenticate", "title", "body", "location", "path", "header", "cookie"}),
+    Channel.HTTP: frozenset(
+        {"server", "www-authenticate", "title", "body", "location", "path", "header", "cookie", "user-agent"}
+    ),
     Channel.FAVICON: frozenset({"md5", "mmh3", "bytes"}),
     Channel.TLS: frozenset({"subject", "issuer", "pem"}),
     Channel.ONVIF: frozenset({"scopes", "xaddrs", "manufacturer", "model", "firmware", "serial"}),
@@ -729,6 +732,8 @@ FIELDS: dict[Channel, frozenset[str]] = {
     Channel.PORT: frozenset({"tcp", "udp"}),
     # What nmap -sV concluded (its service match and CPE), read from its XML; nmap's own words, cited as such.
     Channel.NMAP: frozenset({"product", "version", "extrainfo", "devicetype", "ostype", "cpe", "mac-vendor"}),
+    # Names and addresses a device reached out to, seen in traffic (DNS query, TLS SNI, HTTP Host, connection).
+    Channel.EGRESS: frozenset({"dns", "sni", "http-host", "conn"}),
     # What a switch or router announces on its link (LLDP TLVs, or the same facts from CDP), seen passively.
     Channel.LLDP: frozenset(
         {"system-name", "system-description", "chassis-id", "port-id", "platform", "software", "device-id"}
