@@ -52,6 +52,10 @@ class Egress:
     size: int
     """Bytes in the frame (or the connection's bytes for a Zeek conn record)."""
     frame: FrameRef
+    frames: int = 1
+    """Frames the record stands for (a Zeek conn record sums both directions' packets)."""
+    answers: tuple[str, ...] = ()
+    """Addresses a DNS answer gave for ``name``, so later connections to them count toward that name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,8 @@ class Presence:
     mac: str | None
     address: str | None
     frame: FrameRef
+    frames: int = 1
+    """Frames the record stands for (a Zeek conn record: the packets its originator sent)."""
 
 
 TrafficRecord = Sighting | Egress | Presence
