@@ -67,6 +67,10 @@ class Presence:
     frame: FrameRef
     frames: int = 1
     """Frames the record stands for (a Zeek conn record: the packets its originator sent)."""
+    last: FrameRef | None = None
+    """The last of those frames, when a packet reader folds a device's frames of one minute into one record."""
+    size: int = 0
+    """Bytes in those frames (0 when the input does not say)."""
 
 
 TrafficRecord = Sighting | Egress | Presence
