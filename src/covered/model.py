@@ -16,10 +16,12 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 __all__ = [
+    "ASSET_FIELDS",
     "FIELDS",
     "Action",
     "Actor",
     "ActorType",
+    "AssetIdentity",
     "Attribution",
     "Brand",
     "Channel",
@@ -723,7 +725,11 @@ FIELDS: dict[Channel, frozenset[str]] = {
     Channel.SIP: frozenset({"user-agent", "server"}),
     Channel.DHCP: frozenset({"vendor-class", "hostname", "parameter-list", "client-id"}),
     Channel.UPNP: frozenset({"manufacturer", "model", "description", "location"}),
-    Channel.INVENTORY: frozenset({"brand", "manufacturer", "model", "serial", "hostname", "site", "ip"}),
+    Channel.INVENTORY: frozenset(
+        {"brand", "manufacturer", "model", "serial", "hostname", "site", "ip"}
+        # The organisation's own identities of the device (asset register columns) and kept custom columns.
+        | {"asset_tag", "asset_id", "asset_name", "location", "owner", "cost_centre", "attribute"}
+    ),
     Channel.HIK_SDK: frozenset({"reply"}),
     Channel.DVRIP: frozenset({"reply"}),
     Channel.LAPI: frozenset({"reply"}),
@@ -801,6 +807,29 @@ class Lead(Strict):
     summary: str = Field(description="One line, e.g. 'possibly Dahua (TCP 37777 open, nothing else answered)'.")
 
 
+ASSET_FIELDS = ("asset_tag", "asset_id", "asset_name", "location", "owner", "cost_centre")
+"""The asset-register identities covered keeps on a device, in display order."""
+
+
+class AssetIdentity(Strict):
+    """How the organisation itself names a device: asset register identities and any columns it chose to keep."""
+
+    asset_tag: str | None = Field(default=None, description="Asset tag (the label on the device), as written.")
+    asset_id: str | None = Field(default=None, description="Asset or configuration-item id in the register.")
+    asset_name: str | None = Field(default=None, description="The register's name for the asset.")
+    location: str | None = Field(default=None, description="Location (room, floor, rack) as the register gives it.")
+    owner: str | None = Field(default=None, description="Owner, department or person responsible.")
+    cost_centre: str | None = Field(default=None, description="Cost centre the asset is booked to.")
+    attributes: dict[str, str] = Field(
+        default_factory=dict, description="Further columns kept as they were (column header -> value)."
+    )
+
+    def fields(self) -> dict[str, str]:
+        """The identities that are set, ASSET_FIELDS first, then the kept columns."""
+        out = {name: value for name in ASSET_FIELDS if (value := getattr(self, name))}
+        return out | self.attributes
+
+
 class Attribution(Strict):
     """Who made a device, under which brand it is sold, how sure we are, and why."""
 
@@ -824,6 +853,11 @@ class Attribution(Strict):
         default=None,
         description="A suspected maker when no vendor is established but weak signs hint at one; never sets "
         "restricted and never counts as the maker; absent otherwise.",
+    )
+    asset: AssetIdentity | None = Field(
+        default=None,
+        description="The organisation's own identities of the device from its inventory (asset tag, location, "
+        "owner, cost centre, kept columns); absent when the inventory gave none.",
     )
 
 

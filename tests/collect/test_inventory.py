@@ -31,9 +31,10 @@ def test_csv_columns_detected_and_bad_rows_reported(tmp_path: Path, registry: Re
         "Make": "brand",
         "Model Number": "model",
         "S/N": "serial",
-        "Location": "site",
+        "Location": "location",
+        "Asset Tag": "asset_tag",
     }
-    assert result.unmapped == ["Asset Tag"]
+    assert result.unmapped == []
     warnings = {w.line: w.message for w in result.warnings}
     assert warnings[3] == "'not-a-mac' is not a MAC address: ignored"
     assert warnings[4] == "empty row: skipped"
@@ -47,13 +48,13 @@ def test_csv_columns_detected_and_bad_rows_reported(tmp_path: Path, registry: Re
 
 def test_mapping_option(tmp_path: Path) -> None:
     path = tmp_path / "assets.csv"
-    path.write_text("Tag,Hardware\nX1,44:19:B6:00:00:01\n", encoding="utf-8")
+    path.write_text("Ref,Hardware\nX1,44:19:B6:00:00:01\n", encoding="utf-8")
     with pytest.raises(DataError, match="no header row names an inventory column"):
         import_file(path)
-    result = import_file(path, parse_mapping(["Hardware=mac", "Tag=serial"]))
+    result = import_file(path, parse_mapping(["Hardware=mac", "Ref=serial"]))
     assert list(result.devices) == ["44:19:B6:00:00:01"]
     with pytest.raises(UsageError, match="unknown field 'colour'"):
-        parse_mapping(["Tag=colour"])
+        parse_mapping(["Ref=colour"])
     with pytest.raises(UsageError, match="no column named 'nope'"):
         import_file(path, parse_mapping(["nope=mac"]))
 

@@ -122,8 +122,8 @@ def test_cli_import_save_over_several_batches_stores_each_device_once(tmp_path: 
     rows = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
     assert [row["device"] for row in rows] == expected
     assert f"stored as import 1: {len(expected)} new devices, 0 updated" in result.stderr
-    with path.open(newline="", encoding="utf-8") as handle:
-        cells = sum(sum(1 for cell in row[1:] if cell) for row in list(csv.reader(handle))[1:])
+    with path.open(newline="", encoding="utf-8") as handle:  # every column is imported, the asset tag too
+        cells = sum(sum(1 for cell in row if cell) for row in list(csv.reader(handle))[1:])
     store = open_store(database)
     with store.session() as session:
         assert session.scalar(select(func.count()).select_from(DeviceRow)) == len(expected)

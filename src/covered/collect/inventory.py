@@ -8,24 +8,29 @@ imported; columns that map to nothing are reported, not silently dropped.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import ipaddress
 import itertools
 import json
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from covered.collect.nmap_xml import read_nmap_xml
+from covered.collect.presets import Preset, detect_preset, get_preset, presets
 from covered.collect.text_files import decode_text_file
 from covered.errors import DataError, UsageError
+from covered.identify.assets import attribute_value
 from covered.identify.observations import ReadWarning
 from covered.identify.oui import normalise_mac
 from covered.model import Channel, Observation
 
-__all__ = ["INVENTORY_FIELDS", "ImportResult", "import_file", "parse_mapping"]
+__all__ = ["INVENTORY_FIELDS", "ImportResult", "fold_header", "import_file", "parse_mapping"]
 
 INVENTORY_FIELDS: dict[str, tuple[str, ...]] = {
     "mac": (
@@ -152,25 +157,109 @@ INVENTORY_FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "site": (
         "site",
-        "location",
         "building",
         "campus",
         "facility",
         "site name",
-        "emplacement",
         "batiment",
-        "lieu",
-        "standort",
         "gebaude",
-        "ort",
-        "ubicacion",
         "sitio",
         "edificio",
         "sede",
-        "ubicazione",
-        "locatie",
         "gebouw",
         "vestiging",
+    ),
+    # The organisation's own identities of the device: kept and carried to findings, reports, BOM and dashboard.
+    "asset_tag": (
+        "asset tag",
+        "assettag",
+        "asset tag number",
+        "asset tag no",
+        "tag",
+        "inventory tag",
+        "property tag",
+        "asset label",
+        "barcode",
+        "etiquette",
+        "numero d inventaire",
+        "n d inventaire",
+        "inventarnummer",
+        "inventar nr",
+        "inventarnr",
+        "etiqueta",
+        "numero de inventario",
+        "etichetta",
+        "numero di inventario",
+        "inventarisnummer",
+        "numero de patrimonio",
+    ),
+    "asset_id": (
+        "asset id",
+        "assetid",
+        "asset number",
+        "asset no",
+        "asset #",
+        "ci id",
+        "identifiant",
+        "id actif",
+        "anlagennummer",
+        "id activo",
+        "id cespite",
+        "cespite",
+    ),
+    "asset_name": ("asset name", "assetname", "asset", "item name", "ci name", "nom de l actif", "anlagenname"),
+    "location": (
+        "location",
+        "room",
+        "floor",
+        "rack location",
+        "emplacement",
+        "lieu",
+        "salle",
+        "standort",
+        "ort",
+        "raum",
+        "ubicacion",
+        "sala",
+        "ubicazione",
+        "locatie",
+        "ruimte",
+        "localizacao",
+    ),
+    "owner": (
+        "owner",
+        "owned by",
+        "department",
+        "responsible",
+        "custodian",
+        "assigned to",
+        "proprietaire",
+        "responsable",
+        "eigentumer",
+        "verantwortlich",
+        "abteilung",
+        "propietario",
+        "departamento",
+        "proprietario",
+        "responsabile",
+        "eigenaar",
+        "afdeling",
+    ),
+    "cost_centre": (
+        "cost centre",
+        "cost center",
+        "costcenter",
+        "costcentre",
+        "cost centre code",
+        "cost center code",
+        "centre de cout",
+        "centre de couts",
+        "kostenstelle",
+        "centro de coste",
+        "centro de costo",
+        "centro di costo",
+        "kostenplaats",
+        "centro de custo",
     ),
 }
 """Inventory fields and the headers that mean them (case, spaces, '_' and '-' folded)."""
@@ -179,13 +268,16 @@ MAX_ROWS = 1_000_000
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
-def _fold(header: str) -> str:
+def fold_header(header: str) -> str:
     """A header as compared: case, accents, '_', '-', '.' and apostrophes folded, the UTF-8 BOM dropped."""
     text = unicodedata.normalize("NFKD", header.replace("\ufeff", ""))
     text = "".join(c for c in text if not unicodedata.combining(c))
     for mark in ("_", "-", ".", "'", "’", "°", "º"):
         text = text.replace(mark, " ")
     return " ".join(text.casefold().split())
+
+
+_fold = fold_header
 
 
 _ALIASES = {alias: name for name, aliases in INVENTORY_FIELDS.items() for alias in aliases}
@@ -205,8 +297,9 @@ def parse_mapping(items: Iterable[str]) -> dict[str, str]:
     return out
 
 
-_Row = tuple[str, str | None, str | None, tuple[str | None, ...]]
-"""One imported row, compact: (collector, MAC, target address, values of _CHANNEL_OF's fields in order)."""
+_Row = tuple[str, str | None, str | None, tuple[str | None, ...], tuple[str | None, ...] | None]
+"""One imported row, compact: (collector, MAC, target address, values of _CHANNEL_OF's fields in order, values of
+the kept columns in ImportResult.kept order or None)."""
 
 
 @dataclass
@@ -225,9 +318,16 @@ class ImportResult:
     unmapped: list[str] = field(default_factory=list)
     rows: int = 0
     sheets: list[str] = field(default_factory=list)
+    preset: Preset | None = None
+    """The export layout recognised (or forced with --preset), if any."""
+    kept: list[str] = field(default_factory=list)
+    """Columns kept as custom attributes (--keep, or the preset's), in row order."""
     _rows: dict[str, list[_Row]] = field(default_factory=dict, repr=False)
     _devices: dict[str, list[Observation]] | None = field(default=None, repr=False)
     _strings: dict[str, str] = field(default_factory=dict, repr=False)
+    _preset_forced: bool = field(default=False, repr=False)
+    _keep: tuple[str, ...] = field(default=(), repr=False)
+    _kept_positions: dict[int, int] = field(default_factory=dict, repr=False)
 
     def warn(self, line: int, message: str) -> None:
         """Record a problem with one row."""
@@ -237,7 +337,7 @@ class ImportResult:
     def devices(self) -> dict[str, list[Observation]]:
         """Every device's observations (built once, on first use; changes to the lists are kept)."""
         if self._devices is None:
-            self._devices = {key: _observations(key, rows) for key, rows in self._rows.items()}
+            self._devices = {key: _observations(key, rows, self.kept) for key, rows in self._rows.items()}
             self._rows = {}
         return self._devices
 
@@ -262,7 +362,7 @@ class ImportResult:
             return
         batch: list[tuple[str, list[Observation]]] = []
         for key in list(self._rows):
-            batch.append((key, _observations(key, self._rows.pop(key))))
+            batch.append((key, _observations(key, self._rows.pop(key), self.kept)))
             if len(batch) >= size:
                 yield batch
                 batch = []
@@ -281,19 +381,25 @@ _CHANNEL_OF = {
     "serial": (Channel.INVENTORY, "serial"),
     "hostname": (Channel.INVENTORY, "hostname"),
     "site": (Channel.INVENTORY, "site"),
+    "asset_tag": (Channel.INVENTORY, "asset_tag"),
+    "asset_id": (Channel.INVENTORY, "asset_id"),
+    "asset_name": (Channel.INVENTORY, "asset_name"),
+    "location": (Channel.INVENTORY, "location"),
+    "owner": (Channel.INVENTORY, "owner"),
+    "cost_centre": (Channel.INVENTORY, "cost_centre"),
 }
 
 
 _FIELD_ORDER = tuple(_CHANNEL_OF)
 
 
-def _observations(key: str, rows: list[_Row]) -> list[Observation]:
+def _observations(key: str, rows: list[_Row], kept: list[str]) -> list[Observation]:
     """A device's observations from its compact rows, in row order (MAC, IP, then the inventory fields)."""
     out: list[Observation] = []
     # Every value below was checked when its row was read (key length, known channel and field, capped value), so
     # the records are built without validating them again: 6 validations per row were most of an import's time.
     construct = Observation.model_construct
-    for collector, mac, target, values in rows:
+    for collector, mac, target, values, attributes in rows:
         if mac is not None:
             out.append(
                 construct(
@@ -314,32 +420,65 @@ def _observations(key: str, rows: list[_Row]) -> list[Observation]:
                         device=key, channel=channel, field=field_name, value=value, target=target, collector=collector
                     )
                 )
+        for column, value in zip(kept, attributes or (), strict=False):
+            if value is not None:
+                out.append(
+                    construct(
+                        device=key,
+                        channel=Channel.INVENTORY,
+                        field="attribute",
+                        value=attribute_value(column, value),
+                        target=target,
+                        collector=collector,
+                    )
+                )
     return out
+
+
+_NEVER_KEPT = {"password", "passwd", "pwd", "secret", "pin", "passphrase", "kennwort", "mot de passe", "contrasena"}
+"""Columns never kept as attributes, even with --keep '*': credentials do not belong in reports."""
+MAX_KEPT = 64
+"""Kept columns per file, at most."""
 
 
 def _column_map(headers: list[str], mapping: Mapping[str, str], result: ImportResult) -> dict[int, str]:
     columns: dict[int, str] = {}
+    if result.preset is None and not result._preset_forced:
+        result.preset = detect_preset(headers)
+    aliases = (_ALIASES | result.preset.columns) if result.preset is not None else _ALIASES
+    keep = set(result._keep) | ({_fold(c) for c in result.preset.keep} if result.preset is not None else set())
     # Columns the user mapped with --map win over any column recognised by its header for the same field.
     explicit = {target for target in mapping.values() if target != "ignore"}
     used: set[str] = set()
+    kept: dict[int, int] = {}
     for position, header in enumerate(headers):
         folded = _fold(header)
         if folded in mapping:
             target: str | None = mapping[folded]
         else:
-            target = _ALIASES.get(folded)
+            target = aliases.get(folded)
             if target in explicit:
                 target = None
         if target is None or target == "ignore" or target in used:
-            if folded and target != "ignore":
+            wanted = folded in keep or ("*" in keep and target != "ignore")
+            if folded and wanted and folded not in _NEVER_KEPT and len(result.kept) < MAX_KEPT:
+                if header not in result.kept:
+                    result.kept.append(header)
+                kept[position] = result.kept.index(header)
+            elif folded and target != "ignore":
                 result.unmapped.append(header)
             continue
         used.add(target)
         columns[position] = target
         result.columns[header] = target
-    missing = set(mapping) - {_fold(h) for h in headers}
+    result._kept_positions = kept
+    folded_headers = {_fold(h) for h in headers}
+    missing = set(mapping) - folded_headers
     if missing:
         raise UsageError("--map", f"no column named {sorted(missing)[0]!r} in {result.path.name}")
+    missing = set(result._keep) - folded_headers - {"*"}
+    if missing:
+        raise UsageError("--keep", f"no column named {sorted(missing)[0]!r} in {result.path.name}")
     return columns
 
 
@@ -352,11 +491,37 @@ _HEADER_SEARCH = 20
 def _header_index(rows: list[list[str]], mapping: Mapping[str, str]) -> int | None:
     """The row that reads most like a header: the most cells naming an inventory field (or a --map column)."""
     best, best_score = None, 0
+    known = _known_headers()
     for index, row in enumerate(rows[:_HEADER_SEARCH]):
-        score = sum(1 for cell in row if _fold(str(cell)) in mapping or _fold(str(cell)) in _ALIASES)
+        score = sum(1 for cell in row if _fold(str(cell)) in mapping or _fold(str(cell)) in known)
         if score > best_score:
             best, best_score = index, score
     return best
+
+
+@functools.cache
+def _known_headers() -> frozenset[str]:
+    """Headers that name a field: the aliases and every preset's columns."""
+    return frozenset(_ALIASES).union(*(p.columns for p in presets().values()))
+
+
+_SEPARATORS = re.compile(r"[\s,;|]+")
+
+
+def _address(value: str) -> str | None:
+    """An IP address from a cell: plain, with a prefix length (NetBox's 10.0.0.5/24), the host of a URL (Milestone's
+    http://10.0.0.5/), or the first of several (runZero's addresses); None when it holds none."""
+    token = _SEPARATORS.split(value.strip(), maxsplit=1)[0]
+    host = urlsplit(token).hostname if "://" in token else token
+    try:
+        return str(ipaddress.ip_interface(host or "").ip)
+    except ValueError:
+        return None
+
+
+def _mac(value: str) -> str | None:
+    """A MAC address from a cell, or the first of several."""
+    return normalise_mac(value) or normalise_mac(_SEPARATORS.split(value.strip(), maxsplit=1)[0])
 
 
 def _text(value: str) -> str:
@@ -364,8 +529,10 @@ def _text(value: str) -> str:
     return value if value.isascii() else value.encode("utf-8", "replace").decode("utf-8")
 
 
-def _row(values: Mapping[str, str], line: int, result: ImportResult) -> None:
-    """Turn one row's mapped values into a device."""
+def _row(
+    values: Mapping[str, str], line: int, result: ImportResult, extra: tuple[str | None, ...] | None = None
+) -> None:
+    """Turn one row's mapped values (and its kept columns) into a device."""
     cleaned = {k: _text(v.strip()) for k, v in values.items() if v is not None and str(v).strip()}
     if not cleaned:
         result.warn(line, "empty row: skipped")
@@ -373,14 +540,13 @@ def _row(values: Mapping[str, str], line: int, result: ImportResult) -> None:
     collector = f"import:{result.path.name}:{line}"
     target = None
     if "ip" in cleaned:
-        try:
-            target = str(ipaddress.ip_address(cleaned["ip"]))
-        except ValueError:
+        target = _address(cleaned["ip"])
+        if target is None:
             result.warn(line, f"{cleaned['ip']!r} is not an IP address: kept as hostname")
             cleaned.setdefault("hostname", cleaned["ip"])
     mac = None
     if "mac" in cleaned:
-        mac = normalise_mac(cleaned["mac"])
+        mac = _mac(cleaned["mac"])
         if mac is None:
             result.warn(line, f"{cleaned['mac']!r} is not a MAC address: ignored")
     key = mac or cleaned.get("serial") or target or cleaned.get("hostname") or f"{result.path.name}:{line}"
@@ -393,7 +559,10 @@ def _row(values: Mapping[str, str], line: int, result: ImportResult) -> None:
         result.warn(line, "no usable value left: skipped")
         return
     kept = tuple(result._intern(cleaned[name][:1024]) if name in cleaned else None for name in _FIELD_ORDER)
-    result._rows.setdefault(key, []).append((collector, mac, target, kept))
+    attributes = None
+    if extra is not None and any(v is not None for v in extra):
+        attributes = tuple(None if v is None else result._intern(_text(v)[:1024]) for v in extra)
+    result._rows.setdefault(key, []).append((collector, mac, target, kept, attributes))
     result.rows += 1
 
 
@@ -405,6 +574,7 @@ def _records(
     header_line: int = 1,
 ) -> None:
     columns = _column_map(headers, mapping, result)
+    positions = result._kept_positions
     if not set(columns.values()) & _IDENTIFYING:
         found = f" (only {', '.join(sorted(set(columns.values())))})" if columns else ""
         raise DataError(
@@ -419,7 +589,14 @@ def _records(
             break
         if len(row) > len(headers) and any(str(cell).strip() for cell in row[len(headers) :]):
             result.warn(line, f"{len(row)} cells but {len(headers)} headers: extra cells ignored")
-        _row({columns[i]: str(row[i]) for i in columns if i < len(row) and row[i] is not None}, line, result)
+        extra = None
+        if positions:
+            cells: list[str | None] = [None] * len(result.kept)
+            for position, slot in positions.items():
+                if position < len(row) and row[position] is not None and str(row[position]).strip():
+                    cells[slot] = str(row[position]).strip()
+            extra = tuple(cells)
+        _row({columns[i]: str(row[i]) for i in columns if i < len(row) and row[i] is not None}, line, result, extra)
 
 
 def _lines(numbers: list[int]) -> str:
@@ -549,12 +726,35 @@ def _json(path: Path, mapping: Mapping[str, str], result: ImportResult) -> None:
         if not isinstance(item, dict):
             result.warn(line, "not an object: skipped")
             continue
-        rows.append((line, ["" if item.get(h) is None else str(item.get(h)) for h in headers]))
+        rows.append((line, [_cell(item.get(h)) for h in headers]))
     _records(result, headers, iter(rows), mapping)
 
 
-def import_file(path: Path, mapping: Mapping[str, str] | None = None) -> ImportResult:
-    """Read one asset list or nmap XML file; the format comes from the extension and content."""
+def _cell(value: Any) -> str:
+    """A JSON value as a cell: lists (runZero's addresses, macs, names) joined by spaces, objects as JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return " ".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def import_file(
+    path: Path,
+    mapping: Mapping[str, str] | None = None,
+    *,
+    preset: str | None = None,
+    keep: Iterable[str] = (),
+) -> ImportResult:
+    """Read one asset list or nmap XML file; the format comes from the extension and content.
+
+    ``preset`` forces an export layout (see covered.collect.presets; otherwise it is recognised from the headers);
+    ``keep`` names columns kept as custom attributes ('*' keeps every column no field claims).
+    """
+    forced = get_preset(preset) if preset else None
+    wanted = tuple(sorted({"*" if k.strip() == "*" else _fold(k) for k in keep if k.strip()}))
     if not path.is_file():
         raise UsageError("FILE", f"{path} not found")
     if path.stat().st_size > MAX_FILE_BYTES:
@@ -566,13 +766,13 @@ def import_file(path: Path, mapping: Mapping[str, str] | None = None) -> ImportR
         result = ImportResult(path, "nmap-xml")
         result.rows = read_nmap_xml(path, result.devices, result.warn)
     elif suffix in {".xlsx", ".xlsm"}:
-        result = ImportResult(path, "xlsx")
+        result = ImportResult(path, "xlsx", preset=forced, _preset_forced=forced is not None, _keep=wanted)
         _xlsx(path, mapping, result)
     elif suffix in {".json", ".jsonl", ".ndjson"}:
-        result = ImportResult(path, "json")
+        result = ImportResult(path, "json", preset=forced, _preset_forced=forced is not None, _keep=wanted)
         _json(path, mapping, result)
     elif suffix in {".csv", ".tsv", ".txt"} or not suffix:
-        result = ImportResult(path, "csv")
+        result = ImportResult(path, "csv", preset=forced, _preset_forced=forced is not None, _keep=wanted)
         _csv(path, mapping, result)
     else:
         raise UsageError("FILE", f"unsupported file type {suffix!r} (CSV, TSV, XLSX, JSON, JSON Lines, nmap XML)")

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from covered.identify.assets import asset_identity
 from covered.identify.derive import derive
 from covered.identify.enterprises import EnterpriseDatabase, enterprise_evidence
 from covered.identify.leads import PortHints, build_lead
@@ -303,7 +304,10 @@ class Identifier:
         evidence: list[Evidence] = []
         for index, observation in enumerate(expanded):
             evidence.extend(self.evidence(index, observation))
-        return self._decide(device, expanded, evidence)
+        decided = self._decide(device, expanded, evidence)
+        # The organisation's own names for the device (asset tag, location...) travel with its attribution.
+        asset = asset_identity(observations)
+        return decided if asset is None else decided.model_copy(update={"asset": asset})
 
     def _decide(self, device: str, observations: list[Observation], evidence: list[Evidence]) -> Attribution:
         scores: dict[str, int] = defaultdict(int)
