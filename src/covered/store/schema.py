@@ -135,6 +135,7 @@ class DeviceRow(Base):
         Index("ix_device_vendor_model", "vendor", "model"),
         Index("ix_device_site", "site"),
         Index("ix_device_address_key", "address_key"),
+        Index("ix_device_asset_tag", "asset_tag"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -155,6 +156,15 @@ class DeviceRow(Base):
     gone_since: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     address_key: Mapped[str | None] = mapped_column(String(64))
     """Numeric sort key of ``address`` (see address_key), kept in step by the validator below."""
+    asset_tag: Mapped[str | None] = mapped_column(String(255))
+    """The organisation's own identities of the device (its inventory's asset tag, id, name, location, owner,
+    cost centre and kept columns): set by imports, kept when a later scan merges without them."""
+    asset_id: Mapped[str | None] = mapped_column(String(255))
+    asset_name: Mapped[str | None] = mapped_column(String(255))
+    location: Mapped[str | None] = mapped_column(String(255))
+    owner: Mapped[str | None] = mapped_column(String(255))
+    cost_centre: Mapped[str | None] = mapped_column(String(255))
+    attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=dict)
 
     @validates("address")
     def _keep_address_key(self, _name: str, value: str | None) -> str | None:

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from covered.errors import UsageError
-from covered.model import Finding, FindingStatus
+from covered.model import ASSET_FIELDS, Finding, FindingStatus
 from covered.store.db import Store
 from covered.store.schema import AuditRow, DeviceResultRow, DeviceRow, FindingRow, ScanHostRow, SightingRow
 
@@ -212,6 +212,7 @@ def _merge_results(
         device.mac = result.mac or device.mac
         device.serial = attribution.get("serial") or device.serial
         device.address = result.address
+        _keep_asset(device, attribution.get("asset"))
         # Absence is not evidence: a result that establishes no maker (a service not probed this time, a
         # device that did not answer one protocol) keeps what earlier scans established.
         if result.vendor is not None or device.vendor is None:
@@ -254,6 +255,19 @@ def _merge_results(
             )
             finding.status = "open"
     return new, updated
+
+
+def _keep_asset(device: DeviceRow, asset: Any) -> None:
+    """Take the identities an import gives (asset tag, location...); a result without them keeps the device's."""
+    if not isinstance(asset, dict):
+        return
+    for name in ASSET_FIELDS:
+        value = asset.get(name)
+        if isinstance(value, str) and value:
+            setattr(device, name, value[:255])
+    attributes = asset.get("attributes")
+    if isinstance(attributes, dict) and attributes:
+        device.attributes = {**(device.attributes or {}), **attributes}
 
 
 @dataclass
