@@ -81,7 +81,7 @@ def test_pdf_and_csv(store: Store, tmp_path: Path) -> None:
     render_pdf(collect(store, 1), target)
     assert target.read_bytes().startswith(b"%PDF-")
     rows = render_csv(collect(store, 1)).splitlines()
-    assert rows[0].startswith("key,address,mac,vendor")
+    assert rows[0].startswith("key,asset_tag,asset_id,asset_name,location,owner,cost_centre,address,mac,vendor")
     assert len(rows) >= 3
 
 

@@ -135,7 +135,7 @@ def findings(
     """Kept findings with their remediation status (see `covered assess --save` and `covered remediate`)."""
     from sqlalchemy import select
 
-    from covered.report.bundle import finding_record
+    from covered.report.bundle import asset_record, finding_record
     from covered.report.registry_views import json_lines
     from covered.store import open_store
     from covered.store.schema import DeviceRow, FindingRow
@@ -146,7 +146,11 @@ def findings(
         rows = session.execute(
             select(FindingRow, DeviceRow).join(DeviceRow, FindingRow.device_id == DeviceRow.id).order_by(FindingRow.id)
         ).all()
-    records = [finding_record(f, d.key) | {"address": d.address} for f, d in rows if not wanted or f.status in wanted]
+    records = [
+        finding_record(f, d.key) | {"address": d.address} | asset_record(d)
+        for f, d in rows
+        if not wanted or f.status in wanted
+    ]
     if as_json:
         emit(json_lines(records), None)
         return

@@ -23,6 +23,7 @@ import fastjsonschema
 from sqlalchemy import select
 
 from covered.errors import DataError
+from covered.model import ASSET_FIELDS
 from covered.report.wording import plural, shown_time
 from covered.store import Store
 from covered.store.schema import AuditRow, DeviceRow, FindingRow, ObservationRow, SightingRow
@@ -34,6 +35,7 @@ __all__ = [
     "PackCheck",
     "PackSummary",
     "ReportData",
+    "asset_record",
     "audit_record",
     "bar_chart",
     "check_pack",
@@ -91,12 +93,13 @@ def collect(store: Store, scan_id: int | None = None, *, with_observations: bool
                 )
             )
     keys = {d.id: d.key for d in devices}
+    assets = {d.id: asset_record(d) for d in devices}
     return ReportData(
         title=f"covered report{f' for scan {scan_id}' if scan_id is not None else ''}",
         generated=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         scan_id=scan_id,
         devices=[device_record(d) for d in devices],
-        findings=[finding_record(f, keys[f.device_id]) for f in findings],
+        findings=[finding_record(f, keys[f.device_id]) | assets[f.device_id] for f in findings],
         audit=[audit_record(a) for a in audit],
         observations=[observation_record(o) for o in observations],
     )
@@ -118,7 +121,7 @@ def device_record(d: DeviceRow, *, evidence: bool = True) -> dict[str, Any]:
         "firmware": d.firmware,
         "restricted": d.restricted,
         "confidence": d.confidence,
-    }
+    } | asset_record(d)
     if evidence:
         attribution = d.attribution or {}
         record["explanation"] = attribution.get("explanation")
@@ -129,6 +132,12 @@ def device_record(d: DeviceRow, *, evidence: bool = True) -> dict[str, Any]:
     record["last_seen"] = shown_time(d.last_seen)
     record["gone_since"] = shown_time(d.gone_since) if d.gone_since else None
     return record
+
+
+def asset_record(d: DeviceRow) -> dict[str, Any]:
+    """The organisation's own identities of a device (asset tag, id, name, location, owner, cost centre) and
+    the columns it kept, as every device and finding record carries them."""
+    return {name: getattr(d, name) for name in ASSET_FIELDS} | {"attributes": dict(d.attributes or {})}
 
 
 def lead_record(device: dict[str, Any]) -> dict[str, Any]:
@@ -231,6 +240,8 @@ def _shown(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return str(value).lower()
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
     return str(value)
 
 
@@ -298,6 +309,11 @@ report and the evidence pack; an OEM link is evidence for investigation, not a l
             data.devices,
             [
                 "key",
+                "asset_tag",
+                "asset_name",
+                "location",
+                "owner",
+                "cost_centre",
                 "address",
                 "mac",
                 "vendor",
@@ -310,6 +326,7 @@ report and the evidence pack; an OEM link is evidence for investigation, not a l
                 "evidence",
                 "last_seen",
                 "gone_since",
+                "attributes",
             ],
         )
     }
@@ -325,6 +342,8 @@ restricted claim. Each lists what would settle it.</p>{
             data.findings,
             [
                 "device",
+                "asset_tag",
+                "location",
                 "profile",
                 "subject",
                 "obligation",
@@ -364,6 +383,7 @@ def render_csv(data: ReportData) -> str:
     buffer = io.StringIO()
     columns = [
         "key",
+        *ASSET_FIELDS,
         "address",
         "mac",
         "vendor",
@@ -377,6 +397,7 @@ def render_csv(data: ReportData) -> str:
         "obligation",
         "status",
         "due",
+        "attributes",
     ]
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
@@ -386,7 +407,8 @@ def render_csv(data: ReportData) -> str:
     for device in data.devices:
         for finding in by_device.get(device["key"], [{}]):
             lead = (device.get("lead") or {}).get("summary")
-            writer.writerow({**device, "lead": lead, **{k: v for k, v in finding.items() if k != "device"}})
+            row = {**device, "lead": lead, **{k: v for k, v in finding.items() if k != "device"}}
+            writer.writerow(row | {"attributes": _shown(device.get("attributes") or None)})
     return buffer.getvalue()
 
 
@@ -409,6 +431,12 @@ def render_cyclonedx(data: ReportData, *, validate: bool = True) -> str:
             Property(name=f"covered:{k}", value=str(device[k]))
             for k in ("address", "mac", "brand", "restricted", "confidence", "explanation", "first_seen", "last_seen")
             if device.get(k) is not None
+        ]
+        # The organisation's own identities, so an auditor finds the component by its asset tag.
+        properties += [Property(name=f"covered:{k}", value=str(device[k])) for k in ASSET_FIELDS if device.get(k)]
+        properties += [
+            Property(name=f"covered:attribute:{name}", value=str(value))
+            for name, value in (device.get("attributes") or {}).items()
         ]
         for finding in findings.get(device["key"], []):
             properties.append(
@@ -537,12 +565,21 @@ def render_pdf(data: ReportData, path: Path) -> None:
         if f["due"] and f["status"] in ("open", "review"):
             due[f["device"]] = min(due.get(f["device"], f["due"]), f["due"])
     action = [
-        (d["key"], d["address"], d["vendor"], d["model"], d["site"], by_device[d["key"]], due.get(d["key"]))
+        (
+            d["key"],
+            d.get("asset_tag"),
+            d["address"],
+            d["vendor"],
+            d["model"],
+            d.get("location") or d["site"],
+            by_device[d["key"]],
+            due.get(d["key"]),
+        )
         for d in data.devices
         if d["restricted"] or by_device[d["key"]]
     ]
-    device_columns = ["key", "address", "vendor", "brand", "model", "firmware", "restricted", "last_seen"]
-    finding_columns = ["device", "subject", "obligation", "status", "due", "explanation"]
+    device_columns = ["key", "asset_tag", "address", "vendor", "brand", "model", "firmware", "restricted", "last_seen"]
+    finding_columns = ["device", "asset_tag", "subject", "obligation", "status", "due", "explanation"]
     story = [
         Paragraph(html.escape(data.title), styles["Title"]),
         Paragraph(
@@ -562,17 +599,26 @@ def render_pdf(data: ReportData, path: Path) -> None:
         Paragraph(f"Devices needing action ({len(action)})", styles["Heading2"]),
         table(
             action,
-            ["device", "address", "vendor", "model", "site", "open or review findings", "earliest due"],
-            [3, 2, 2, 2, 2, 1.5, 1.5],
+            [
+                "device",
+                "asset tag",
+                "address",
+                "vendor",
+                "model",
+                "location or site",
+                "open or review findings",
+                "earliest due",
+            ],
+            [3, 1.5, 2, 2, 2, 2, 1.5, 1.5],
         )
         if action
         else Paragraph("none", styles["Normal"]),
         PageBreak(),
         Paragraph("Appendix A: every device", styles["Heading2"]),
-        table(records(data.devices, device_columns), device_columns, [3, 2, 1.5, 1.5, 2, 1.5, 1, 2]),
+        table(records(data.devices, device_columns), device_columns, [3, 1.5, 2, 1.5, 1.5, 2, 1.5, 1, 2]),
         PageBreak(),
         Paragraph("Appendix B: every finding", styles["Heading2"]),
-        table(records(data.findings, finding_columns), finding_columns, [2.5, 2, 1.5, 1, 1, 6]),
+        table(records(data.findings, finding_columns), finding_columns, [2.5, 1.5, 2, 1.5, 1, 1, 6]),
     ]
     SimpleDocTemplate(str(path), pagesize=landscape(A4), title=data.title).build(story)
 
