@@ -124,6 +124,8 @@ def hit_row(registry: Registry, hit: SearchHit) -> dict[str, Any]:
         "quote": hit.quote,
         "quote_en": hit.quote_en,
         "source": hit.source,
+        "why": list(hit.why),
+        "models": list(hit.models),
     }
     if hit.source in registry.sources:
         source = registry.sources[hit.source]
@@ -142,7 +144,12 @@ def hits_table(registry: Registry, hits: Sequence[SearchHit], title: str) -> Tab
             quote = f"{quote}\n[en] {hit.quote_en}" if quote else hit.quote_en
         source = registry.sources.get(hit.source or "")
         label = f"{source.title} ({source.date.display()})" if source else (hit.source or "")
-        table.add_row(escape(hit.kind), escape(hit.id), escape(hit.title), escape(quote), escape(label))
+        record = escape(hit.title)
+        if hit.models:
+            record += f"\n[dim]models: {escape(', '.join(hit.models))}[/]"
+        if hit.why:
+            record += f"\n[dim]why: {escape('; '.join(hit.why))}[/]"
+        table.add_row(escape(hit.kind), escape(hit.id), record, escape(quote), escape(label))
     return table
 
 
