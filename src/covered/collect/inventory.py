@@ -14,8 +14,7 @@ import ipaddress
 import itertools
 import json
 import re
-import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from urllib.parse import urlsplit
 
 from covered.collect.nmap_xml import read_nmap_xml
 from covered.collect.presets import Preset, detect_preset, get_preset, presets
-from covered.collect.text_files import decode_text_file
+from covered.collect.text_files import HEADER_SEARCH, best_header_row, decode_text_file, fold_header, sniff_dialect
 from covered.errors import DataError, UsageError
 from covered.identify.assets import attribute_value
 from covered.identify.observations import ReadWarning
@@ -268,15 +267,6 @@ MAX_ROWS = 1_000_000
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
-def fold_header(header: str) -> str:
-    """A header as compared: case, accents, '_', '-', '.' and apostrophes folded, the UTF-8 BOM dropped."""
-    text = unicodedata.normalize("NFKD", header.replace("\ufeff", ""))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    for mark in ("_", "-", ".", "'", "’", "°", "º"):
-        text = text.replace(mark, " ")
-    return " ".join(text.casefold().split())
-
-
 _fold = fold_header
 
 
@@ -484,19 +474,14 @@ def _column_map(headers: list[str], mapping: Mapping[str, str], result: ImportRe
 
 _MAX_KEY = 256
 _IDENTIFYING = {"mac", "ip", "brand", "manufacturer", "model", "serial", "hostname"}
-_HEADER_SEARCH = 20
-"""Rows searched for the header (title rows, notes or a blank line may stand above it)."""
-
-
 def _header_index(rows: list[list[str]], mapping: Mapping[str, str]) -> int | None:
     """The row that reads most like a header: the most cells naming an inventory field (or a --map column)."""
-    best, best_score = None, 0
     known = _known_headers()
-    for index, row in enumerate(rows[:_HEADER_SEARCH]):
-        score = sum(1 for cell in row if _fold(str(cell)) in mapping or _fold(str(cell)) in known)
-        if score > best_score:
-            best, best_score = index, score
-    return best
+
+    def score(row: Sequence[Any]) -> int:
+        return sum(1 for cell in row if _fold(str(cell)) in mapping or _fold(str(cell)) in known)
+
+    return best_header_row(rows, score)
 
 
 @functools.cache
@@ -611,7 +596,7 @@ def _table(
     Only the first rows are held to find the header; the rest are read one at a time as they come.
     """
     rows = iter(numbered)
-    head = list(itertools.islice(rows, _HEADER_SEARCH))
+    head = list(itertools.islice(rows, HEADER_SEARCH))
     index = _header_index([row for _, row in head], mapping)
     if index is None and mapping:
         raise UsageError("--map", f"no column named {sorted(mapping)[0]!r} in {result.path.name}")
@@ -619,7 +604,7 @@ def _table(
         raise DataError(
             result.path,
             head[0][0] if head else 1,
-            f"no header row{where} names an inventory column in its first {_HEADER_SEARCH} rows "
+            f"no header row{where} names an inventory column in its first {HEADER_SEARCH} rows "
             f"(expected headers such as MAC, IP, Manufacturer, Model, Serial; or --map COLUMN=FIELD)",
         )
     header_line, headers = head[index]
@@ -640,11 +625,7 @@ def _csv(path: Path, mapping: Mapping[str, str], result: ImportResult) -> None:
     text = _read_text(path, result)
     if not text.strip():
         raise DataError(path, 1, "empty file")
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel_tab if "\t" in text[:8192] and "," not in text[:8192] else csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), sniff_dialect(text))
 
     def numbered() -> Iterator[tuple[int, list[str]]]:
         start = 1

@@ -9,14 +9,26 @@ bytes are ’ € – and the like, which Latin-1 would turn into control charac
 from __future__ import annotations
 
 import codecs
+import csv
+import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import charset_normalizer
 
 from covered.errors import DataError
 
-__all__ = ["DecodedText", "decode_text_file", "read_utf8"]
+__all__ = [
+    "HEADER_SEARCH",
+    "DecodedText",
+    "best_header_row",
+    "decode_text_file",
+    "fold_header",
+    "read_utf8",
+    "sniff_dialect",
+]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -99,3 +111,38 @@ def read_utf8(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise DataError(path, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})") from None
+
+
+HEADER_SEARCH = 20
+"""Rows searched for a table's header (title rows, notes or a blank line may stand above it)."""
+
+
+def fold_header(header: str) -> str:
+    """A header as compared: case, accents, '_', '-', '.' and apostrophes folded, the UTF-8 BOM dropped."""
+    text = unicodedata.normalize("NFKD", header.replace("\ufeff", ""))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    for mark in ("_", "-", ".", "'", "’", "°", "º"):
+        text = text.replace(mark, " ")
+    return " ".join(text.casefold().split())
+
+
+def best_header_row(
+    rows: Sequence[Sequence[Any]], score: Callable[[Sequence[Any]], int], limit: int = HEADER_SEARCH
+) -> int | None:
+    """The index of the row among the first ``limit`` that reads most like a header by ``score`` (the first of
+    equals), or None when no row scores at all."""
+    best, best_score = None, 0
+    for index, row in enumerate(rows[:limit]):
+        points = score(row)
+        if points > best_score:
+            best, best_score = index, points
+    return best
+
+
+def sniff_dialect(text: str) -> Any:
+    """The CSV dialect of a text (comma, semicolon, tab or bar), from its first 8 KiB; Excel's when unsure."""
+    sample = text[:8192]
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        return csv.excel_tab if "\t" in sample and "," not in sample else csv.excel

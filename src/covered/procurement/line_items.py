@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from covered.collect.text_files import decode_text_file
+from covered.collect.text_files import HEADER_SEARCH, best_header_row, decode_text_file, fold_header, sniff_dialect
 from covered.errors import DataError, UsageError
 
 __all__ = ["MAX_CELL", "MAX_ITEMS", "LineItem", "item_from_text", "read_line_items"]
@@ -29,15 +29,11 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "description": ("description", "item description", "desc", "details", "item", "line item"),
 }
 _ALIASES = {alias: name for name, aliases in _COLUMNS.items() for alias in aliases}
-_HEADER_SEARCH = 20
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.replace("\ufeff", ""))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    for mark in ("_", "-", ".", "#"):
-        text = text.replace(mark, " ")
-    return " ".join(text.casefold().split())
+    # 'Item #' and 'Part #' read as 'item' and 'part'.
+    return fold_header(text.replace("#", " "))
 
 
 @dataclass(frozen=True)
@@ -71,15 +67,16 @@ def _cell(value: object) -> str | None:
     return text or None
 
 
+def _header_score(row: Sequence[object]) -> int:
+    """How many of the item fields a row names as headers."""
+    return len({_ALIASES[_fold(str(c))] for c in row if c is not None and _fold(str(c)) in _ALIASES})
+
+
 def _table(path: Path, rows: list[list[object]]) -> list[LineItem]:
-    best, best_score = None, 0
-    for index, row in enumerate(rows[:_HEADER_SEARCH]):
-        score = len({_ALIASES[_fold(str(c))] for c in row if c is not None and _fold(str(c)) in _ALIASES})
-        if score > best_score:
-            best, best_score = index, score
+    best = best_header_row(rows, _header_score)
     if best is None:
         raise DataError(
-            path, 1, f"no header row in the first {_HEADER_SEARCH} rows names Brand, Model, Part number or Description"
+            path, 1, f"no header row in the first {HEADER_SEARCH} rows names Brand, Model, Part number or Description"
         )
     columns: dict[int, str] = {}
     for position, header in enumerate(rows[best]):
@@ -100,10 +97,7 @@ def _csv(path: Path) -> list[LineItem]:
     text = decode_text_file(path).text
     if not text.strip():
         raise DataError(path, 1, "empty file")
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
+    dialect = sniff_dialect(text)
     csv.field_size_limit(10 * MAX_CELL * 1000)
     try:
         rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)]
@@ -122,7 +116,7 @@ def _xlsx(path: Path) -> list[LineItem]:
     try:
         sheet = book.worksheets[0]
         rows: list[list[object]] = [
-            list(r) for _, r in zip(range(MAX_ITEMS + _HEADER_SEARCH), sheet.iter_rows(values_only=True), strict=False)
+            list(r) for _, r in zip(range(MAX_ITEMS + HEADER_SEARCH), sheet.iter_rows(values_only=True), strict=False)
         ]
     finally:
         book.close()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from covered.collect.text_files import fold_header
 from covered.errors import UsageError
 
 __all__ = ["Preset", "detect_preset", "get_preset", "presets"]
@@ -42,10 +43,7 @@ class Preset:
         return len(self.signature & set(folded_headers))
 
 
-def _fold(text: str) -> str:
-    from covered.collect.inventory import fold_header
-
-    return fold_header(text)
+_fold = fold_header
 
 
 @cache
