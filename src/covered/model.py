@@ -1011,3 +1011,7 @@ class CloudEndpoint(Strict):
     confidence: Confidence = Field(description="How well the source establishes it.")
     source: str = Field(description="Where it was read.")
     note: str | None = Field(default=None, description="Brand or caveat.")
+
+    def host_pattern(self) -> str:
+        """The host as a regular expression, '*' standing for one or more name labels (match case-insensitively)."""
+        return re.escape(self.host.rstrip(".")).replace(r"\*", r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")

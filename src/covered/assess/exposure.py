@@ -32,7 +32,7 @@ class ExposureMatcher:
         self._endpoints = list(endpoints)
         parts = []
         for index, endpoint in enumerate(self._endpoints):
-            host = re.escape(endpoint.host).replace(r"\*", r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
+            host = endpoint.host_pattern()
             # Whole host names only: 'www.easy4ipcloud.com.example.org' is another host.
             parts.append(f"(?P<e{index}>(?<![A-Za-z0-9.-]){host}(?![A-Za-z0-9-]|\\.[A-Za-z0-9]))")
         self._pattern = re.compile("|".join(parts), re.IGNORECASE) if parts else None

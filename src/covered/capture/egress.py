@@ -78,8 +78,7 @@ class _Endpoints:
         for endpoint in endpoints:
             host = endpoint.host.lower().rstrip(".")
             if "*" in host:
-                label = r"[a-z0-9-]+(?:\.[a-z0-9-]+)*"
-                self.patterns.append((re.compile(re.escape(host).replace(r"\*", label)), endpoint))
+                self.patterns.append((re.compile(endpoint.host_pattern(), re.IGNORECASE), endpoint))
             else:
                 self.exact.setdefault(host, endpoint)  # one entry per host: its first (the file lists ports apart)
 

@@ -54,6 +54,15 @@ LOG_KINDS = (
 conn, so a connection follows the name that resolved to its address)."""
 _SUFFIXES = (".log", ".log.gz", ".json", ".json.gz", ".jsonl", ".jsonl.gz")
 _OVERLONG = "\x00overlong line\x00\n"
+_SOFTWARE_FIELDS = {
+    "HTTP::SERVER": (Channel.HTTP, "server"),
+    "HTTP::APPSERVER": (Channel.HTTP, "header"),
+    "HTTP::BROWSER": (Channel.HTTP, "user-agent"),
+    "SSH::SERVER": (Channel.SSH, "banner"),
+    "FTP::SERVER": (Channel.FTP, "banner"),
+    "DHCP::CLIENT": (Channel.DHCP, "vendor-class"),
+}
+"""software.log's software_type -> the observation channel and field its banner goes to."""
 
 
 @dataclass
@@ -293,15 +302,7 @@ class _LogReader:
         # unparsed_version keeps the banner as sent (Zeek's own raw-beside-parsed value).
         value = _text(record.get("unparsed_version")) or _text(record.get("name"))
         port = _port(record.get("host_p"))
-        mapping = {
-            "HTTP::SERVER": (Channel.HTTP, "server"),
-            "HTTP::APPSERVER": (Channel.HTTP, "header"),
-            "HTTP::BROWSER": (Channel.HTTP, "user-agent"),
-            "SSH::SERVER": (Channel.SSH, "banner"),
-            "FTP::SERVER": (Channel.FTP, "banner"),
-            "DHCP::CLIENT": (Channel.DHCP, "vendor-class"),
-        }
-        target = mapping.get(kind)
+        target = _SOFTWARE_FIELDS.get(kind)
         if target is None or host is None:
             return
         channel, field_name = target
