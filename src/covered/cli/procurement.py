@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from covered.cli.assess import _load_profile
-from covered.cli.output import out
+from covered.cli.output import emit, out
 from covered.cli.root import app, selected_registry
 from covered.errors import UsageError
 
@@ -31,6 +30,7 @@ def check(
 ) -> None:
     """Each line item → covered true/false/unknown under the profile. Exit 1 when a covered item is found."""
     from covered.procurement import check_items, item_from_text, read_line_items
+    from covered.report.registry_views import json_lines
 
     if (file is None) == (item is None):
         raise UsageError("FILE", "give a file or --item, not both")
@@ -39,8 +39,7 @@ def check(
     items = [item_from_text(item)] if item is not None else read_line_items(file)  # type: ignore[arg-type]
     verdicts = check_items(registry, chosen, items)
     if as_json:
-        for verdict in verdicts:
-            out.print(json.dumps(verdict.record(), ensure_ascii=False), soft_wrap=True, markup=False, highlight=False)
+        emit(json_lines(v.record() for v in verdicts), None)
     else:
         table = Table(title=f"{len(verdicts)} line items under '{chosen.name}'", show_lines=True)
         for name in ("line", "item", "covered", "maker", "brand", "relationship", "rules", "confidence", "why"):

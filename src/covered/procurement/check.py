@@ -12,7 +12,7 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from covered.assess import DeviceContext, assess
 from covered.identify import identifier_for
@@ -44,19 +44,7 @@ class ItemVerdict:
 
     def record(self) -> dict[str, object]:
         """JSON-ready fields."""
-        return {
-            "line": self.line,
-            "item": self.item,
-            "covered": self.covered,
-            "maker": self.maker,
-            "brand": self.brand,
-            "relationship": self.relationship,
-            "rules": self.rules,
-            "confidence": self.confidence,
-            "evidence": self.evidence,
-            "explanation": self.explanation,
-            "caveats": self.caveats,
-        }
+        return asdict(self)
 
 
 def _observations(key: str, item: LineItem) -> list[Observation]:
