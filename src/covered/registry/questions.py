@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from covered.registry.registry import Registry
 
-__all__ = ["ActorNames", "Question", "actor_names", "rank", "read_question", "record_models", "vendor_words"]
+__all__ = ["WORD", "ActorNames", "Question", "actor_names", "rank", "read_question", "record_models", "vendor_words"]
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -72,7 +72,8 @@ _MODEL = re.compile(
 )
 _NOT_MODELS = re.compile(r"^(?:\d+(?:st|nd|rd|th|s|m|bn|k)|covid-?19|fy\d+|5g|4g|3g)$", re.IGNORECASE)
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+WORD = re.compile(r"\w+", re.UNICODE)
+"""A word of a query or a record, in any script."""
 
 # With 'which', these words ask for model numbers ("which Dahua cameras detect race").
 _PRODUCTS = frozenset({"camera", "cameras", "nvr", "nvrs", "dvr", "dvrs", "device", "devices", "product", "products"})
@@ -102,7 +103,7 @@ def vendor_words(registry: Registry) -> dict[str, str]:
     found: dict[str, str] = {}
     for vendor in registry.vendors.values():
         for name in [vendor.name, *vendor.aliases]:
-            words = _WORD.findall(name)
+            words = WORD.findall(name)
             if len(words) == 1:
                 found.setdefault(words[0].casefold(), vendor.id)
     return found
@@ -113,7 +114,7 @@ def actor_names(registry: Registry) -> ActorNames:
     names: ActorNames = {}
     for actor in registry.actors.values():
         for name in [actor.name, actor.name_original or "", *actor.aliases]:
-            words = tuple(w.casefold() for w in _WORD.findall(name))
+            words = tuple(w.casefold() for w in WORD.findall(name))
             if not words or (len(words) == 1 and words[0] in _STOPWORDS):
                 continue
             acronym = name.isupper() and len(name) <= 4
@@ -221,7 +222,7 @@ def rank(
         score += _actor_points(question, registry, kind, record, why)
     if question.wants_number and kind == "fact" and record.value:
         score += _NUMBER_VALUE
-        unit_words = {_stem(w.casefold()) for w in _WORD.findall(record.unit or "")}
+        unit_words = {_stem(w.casefold()) for w in WORD.findall(record.unit or "")}
         asked = {_stem(w) for w in question.number_words}
         if record.kind.value in question.number_kinds or unit_words & asked:
             score += _NUMBER_MATCH

@@ -8,13 +8,13 @@ still finds its own quote.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from covered.errors import UsageError
+from covered.registry.questions import WORD as _WORD
 from covered.registry.questions import actor_names, rank, read_question, record_models, vendor_words
 
 if TYPE_CHECKING:
@@ -25,7 +25,6 @@ __all__ = ["SEARCH_KINDS", "SearchHit", "SearchIndex"]
 SEARCH_KINDS = ("event", "fact", "brand", "rule")
 """Record kinds the search covers."""
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 # Column weights for bm25(): a hit in a title counts most, in the original-language quote least.
 _WEIGHTS = (6.0, 3.0, 1.0)
@@ -231,13 +230,11 @@ class SearchIndex:
         record = self.registry.records[kind][rid]
         models = record_models(kind, record)
         if kind == "event":
-            return SearchHit(
-                kind, rid, score, record.summary, snippet, record.quote, record.quote_en, record.source, why, models
-            )
-        if kind == "fact":
-            return SearchHit(
-                kind, rid, score, record.claim, snippet, record.quote, record.quote_en, record.source, why, models
-            )
-        if kind == "brand":
-            return SearchHit(kind, rid, score, record.name, snippet, None, record.evidence, record.source, why, models)
-        return SearchHit(kind, rid, score, record.name, snippet, None, record.summary, record.source, why, models)
+            title, quote, quote_en = record.summary, record.quote, record.quote_en
+        elif kind == "fact":
+            title, quote, quote_en = record.claim, record.quote, record.quote_en
+        elif kind == "brand":
+            title, quote, quote_en = record.name, None, record.evidence
+        else:
+            title, quote, quote_en = record.name, None, record.summary
+        return SearchHit(kind, rid, score, title, snippet, quote, quote_en, record.source, why, models)
