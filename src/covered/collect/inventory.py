@@ -365,18 +365,21 @@ class ImportResult:
 
 
 _CHANNEL_OF = {
-    "brand": (Channel.INVENTORY, "brand"),
-    "manufacturer": (Channel.INVENTORY, "manufacturer"),
-    "model": (Channel.INVENTORY, "model"),
-    "serial": (Channel.INVENTORY, "serial"),
-    "hostname": (Channel.INVENTORY, "hostname"),
-    "site": (Channel.INVENTORY, "site"),
-    "asset_tag": (Channel.INVENTORY, "asset_tag"),
-    "asset_id": (Channel.INVENTORY, "asset_id"),
-    "asset_name": (Channel.INVENTORY, "asset_name"),
-    "location": (Channel.INVENTORY, "location"),
-    "owner": (Channel.INVENTORY, "owner"),
-    "cost_centre": (Channel.INVENTORY, "cost_centre"),
+    name: (Channel.INVENTORY, name)
+    for name in (
+        "brand",
+        "manufacturer",
+        "model",
+        "serial",
+        "hostname",
+        "site",
+        "asset_tag",
+        "asset_id",
+        "asset_name",
+        "location",
+        "owner",
+        "cost_centre",
+    )
 }
 
 
