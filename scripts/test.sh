@@ -6,6 +6,10 @@ bash scripts/setup.sh
 # A real PostgreSQL on 127.0.0.1 for the store tests (installed with apt when missing).
 COVERED_TEST_PG_URL=$(bash scripts/postgres.sh)
 export COVERED_TEST_PG_URL
+# A real RabbitMQ on 127.0.0.1 for the site-worker tests (installed with apt when missing; stopped at the end).
+COVERED_TEST_AMQP_URL=$(bash scripts/rabbitmq.sh)
+export COVERED_TEST_AMQP_URL
+trap 'bash scripts/rabbitmq.sh stop' EXIT
 # Debian's Chromium for the dashboard's browser tests (Playwright drives it; no browser download).
 if ! command -v chromium >/dev/null 2>&1; then
   apt-get update -qq >/dev/null
