@@ -11,7 +11,19 @@ import datetime as dt
 import ipaddress
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
 __all__ = [
@@ -22,10 +34,14 @@ __all__ = [
     "DeviceRow",
     "FindingRow",
     "ObservationRow",
+    "ScanChunkRow",
     "ScanHostRow",
     "ScanRow",
     "SightingRow",
     "SignInFailureRow",
+    "SiteRow",
+    "SiteScheduleRow",
+    "SiteWorkerRow",
     "UserRow",
     "WebSessionRow",
     "address_key",
@@ -278,3 +294,69 @@ class SignInFailureRow(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SiteRow(Base):
+    """A site of the distributed deployment: its networks (the scope its workers enforce) and its shared rates."""
+
+    __tablename__ = "site"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    networks: Mapped[list[str]] = mapped_column(JSON, default=list)
+    rate: Mapped[float] = mapped_column(Float, default=300.0)
+    """Packets per second for the whole site, all its workers together."""
+    host_rate: Mapped[float] = mapped_column(Float, default=20.0)
+    workers: Mapped[int] = mapped_column(Integer, default=1)
+    """Workers the site runs at once: the site's rates are shared out among them."""
+    broker_user: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class SiteWorkerRow(Base):
+    """A site worker as the centre last heard of it (from the chunk results it sent)."""
+
+    __tablename__ = "site_worker"
+    __table_args__ = (UniqueConstraint("site", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(255))
+    version: Mapped[str] = mapped_column(String(64))
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    chunks: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ScanChunkRow(Base):
+    """A slice of a site scan's addresses, queued for the site's workers; merged once, however often it ran."""
+
+    __tablename__ = "scan_chunk"
+    __table_args__ = (UniqueConstraint("scan_id", "seq"), Index("ix_scan_chunk_site_state", "site", "state"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scan_id: Mapped[int] = mapped_column(ForeignKey("scan.id", ondelete="CASCADE"))
+    site: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(Integer)
+    addresses: Mapped[list[str]] = mapped_column(JSON, default=list)
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    worker: Mapped[str | None] = mapped_column(String(255))
+    results: Mapped[int] = mapped_column(Integer, default=0)
+    """How many results of this chunk arrived (more than one when a worker died after scanning it)."""
+    queued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SiteScheduleRow(Base):
+    """A recurring scan of a site (cron expression, UTC); a missed run happens once when the scheduler returns."""
+
+    __tablename__ = "site_schedule"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site: Mapped[str] = mapped_column(String(64))
+    cron: Mapped[str] = mapped_column(String(120))
+    targets: Mapped[list[str]] = mapped_column(JSON, default=list)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    next_run: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_run: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_scan_id: Mapped[int | None] = mapped_column(Integer)
+    runs: Mapped[int] = mapped_column(Integer, default=0)
