@@ -22,12 +22,15 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import io
+import ipaddress
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from covered.capture.records import Egress, FrameRef, Presence, Sighting, TrafficRecord
+from covered.errors import DataError
 from covered.identify.oui import normalise_mac
 from covered.model import Channel, Observation
 
@@ -74,6 +77,8 @@ class ZeekStats:
     overlong_lines: int = 0
     unlinked_certificates: int = 0
     skipped_logs: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    """One line per log of a directory that could not be read at all (``<file>: <what>``)."""
 
 
 def _kind(path: Path) -> str | None:
@@ -89,14 +94,25 @@ def is_zeek_log(path: Path) -> bool:
     """True for a Zeek log file of a kind read here, or a directory holding one."""
     if path.is_dir():
         return any(_kind(child) is not None and child.is_file() for child in path.iterdir())
-    if _kind(path) is None or not path.is_file():
+    if not path.is_file() or not path.name.lower().endswith(_SUFFIXES):
         return False
     try:
         with _open(path) as handle:
             first = handle.read(512)
     except (OSError, EOFError, gzip.BadGzipFile, UnicodeDecodeError):
         return False
+    if _kind(path) is None:
+        return _header_kind(first) is not None
     return first.startswith("#separator") or first.lstrip().startswith("{")
+
+
+def _header_kind(head: str) -> str | None:
+    """The kind a TSV log's ``#path`` line names (a renamed log still says what it is)."""
+    for line in head.splitlines()[:12]:
+        if line.startswith("#path"):
+            kind = line[len("#path") :].strip()
+            return kind if kind in LOG_KINDS else None
+    return None
 
 
 def _open(path: Path) -> IO[str]:
@@ -150,6 +166,16 @@ def _time(value: Any) -> dt.datetime | None:
     try:
         return dt.datetime.fromtimestamp(float(value), dt.UTC)
     except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _address(value: Any) -> str | None:
+    """An IPv4 or IPv6 address as Zeek logs it (``addr``); anything else (a hostile JSON value) is None."""
+    if not isinstance(value, str) or len(value) > 64:
+        return None
+    try:
+        return str(ipaddress.ip_address(value.split("%", 1)[0]))
+    except ValueError:
         return None
 
 
@@ -220,8 +246,8 @@ class _LogReader:
         return Sighting(observation=observation, mac=mac, address=address, frame=frame)
 
     def records(self, kind: str, record: dict[str, Any], frame: FrameRef) -> Iterator[TrafficRecord]:
-        orig = _text(_get(record, "id.orig_h"))
-        resp = _text(_get(record, "id.resp_h"))
+        orig = _address(_get(record, "id.orig_h"))
+        resp = _address(_get(record, "id.resp_h"))
         resp_port = _port(_get(record, "id.resp_p"))
         orig_mac = _mac(record.get("orig_l2_addr"))
         resp_mac = _mac(record.get("resp_l2_addr"))
@@ -236,16 +262,17 @@ class _LogReader:
                 size = size or _int(record.get("orig_bytes")) + _int(record.get("resp_bytes"))
                 yield Egress("conn", orig_mac, orig, None, resp, resp_port, size, frame, max(orig_pkts + resp_pkts, 1))
             return
-        if orig or orig_mac:
+        sender = bool(orig or orig_mac)  # without one, a query, Host or SNI has no device to count toward
+        if sender:
             yield Presence(orig_mac, orig, frame)
         if kind == "dns":
             query = _text(record.get("query"))
-            if query is not None:
+            if query is not None and sender:
                 answers = tuple(a for a in _list(record.get("answers")) if _is_address(a))
                 yield Egress("dns", orig_mac, orig, query.rstrip("."), resp, resp_port, 0, frame, 1, answers)
         elif kind == "http":
             host = _text(record.get("host"))
-            if host is not None:
+            if host is not None and sender:
                 size = _int(record.get("request_body_len")) + _int(record.get("response_body_len"))
                 yield Egress("http-host", orig_mac, orig, host.split(":", 1)[0], resp, resp_port, size, frame)
             agent = self._sighting(
@@ -255,7 +282,7 @@ class _LogReader:
                 yield agent
         elif kind == "ssl":
             sni = _text(record.get("server_name"))
-            if sni is not None:
+            if sni is not None and sender:
                 yield Egress("sni", orig_mac, orig, sni, resp, resp_port, 0, frame)
             subject, issuer = _text(record.get("subject")), _text(record.get("issuer"))
             if subject is None and issuer is None:
@@ -283,11 +310,11 @@ class _LogReader:
         elif kind == "dhcp":
             yield from self._dhcp(record, frame)
         elif kind == "known_hosts":
-            host = _text(record.get("host"))
+            host = _address(record.get("host"))
             if host is not None:
                 yield Presence(None, host, frame)
         elif kind == "known_services":
-            host = _text(record.get("host"))
+            host = _address(record.get("host"))
             port = _port(record.get("port_num"))
             proto = str(record.get("port_proto") or "").lower()
             if host is not None and port is not None and proto in {"tcp", "udp"}:
@@ -297,7 +324,7 @@ class _LogReader:
                     yield sighting
 
     def _software(self, record: dict[str, Any], frame: FrameRef) -> Iterator[TrafficRecord]:
-        host = _text(record.get("host"))
+        host = _address(record.get("host"))
         kind = str(record.get("software_type") or "")
         # unparsed_version keeps the banner as sent (Zeek's own raw-beside-parsed value).
         value = _text(record.get("unparsed_version")) or _text(record.get("name"))
@@ -318,7 +345,10 @@ class _LogReader:
         address = next(
             (
                 a
-                for a in (_text(record.get(k)) for k in ("assigned_addr", "client_addr", "requested_addr"))
+                # assigned_ip: the field's name in Zeek 2.x dhcp.log (one line per lease)
+                for a in (
+                    _address(record.get(k)) for k in ("assigned_addr", "client_addr", "requested_addr", "assigned_ip")
+                )
                 if a and a != "0.0.0.0"  # noqa: S104 - the unset client address, not a bind
             ),
             None,
@@ -336,36 +366,71 @@ class _LogReader:
 
 
 def _is_address(value: str) -> bool:
-    import ipaddress
-
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        return False
-    return True
+    return _address(value) is not None
 
 
-def _files(path: Path) -> list[tuple[Path, str]]:
+def _files(path: Path, stats: ZeekStats) -> list[tuple[Path, str]]:
     if not path.is_dir():
         return [(path, _kind(path) or "")]
-    found = [(child, kind) for child in path.rglob("*") if child.is_file() for kind in (_kind(child),) if kind]
+    found = []
+    for child in path.rglob("*"):
+        if not child.is_file():
+            continue
+        kind = _kind(child)
+        if kind:
+            found.append((child, kind))
+        else:
+            stats.skipped_logs.append(child.relative_to(path).as_posix())
     return sorted(found, key=lambda item: (LOG_KINDS.index(item[1]), str(item[0])))
+
+
+def _quiet_parser() -> None:
+    """parsezeeklogs logs a warning per bad line; they are counted here instead of flooding stderr."""
+    parser_log = logging.getLogger("parsezeeklogs")
+    if not parser_log.handlers:
+        parser_log.addHandler(logging.NullHandler())
+    parser_log.propagate = False
+
+
+def _sniffed_kind(path: Path) -> str | None:
+    try:
+        with _open(path) as handle:
+            return _header_kind(handle.read(4096))
+    except (OSError, EOFError, gzip.BadGzipFile):
+        return None
+
+
+def _why(exc: BaseException) -> str:
+    """The reason a log cannot be read, without the parser's 'stream: ' prefix."""
+    if isinstance(exc, gzip.BadGzipFile | EOFError):
+        return f"not a readable gzip file ({exc})" if str(exc) else "not a readable gzip file"
+    text = str(exc).removeprefix("stream: ")
+    return text or type(exc).__name__
 
 
 def read_zeek(path: Path, *, name: str, stats: ZeekStats | None = None) -> Iterator[TrafficRecord]:
     """Every record the Zeek log (or directory of logs) at ``path`` yields; ``name`` names it in frame refs.
 
-    Files whose kind is not read here (weird.log, files.log...) are listed in ``stats.skipped_logs``.
+    A single file that is not a Zeek log of a kind read here raises :class:`DataError` naming it. In a
+    directory, other files (weird.log, files.log...) are listed in ``stats.skipped_logs`` and a log that
+    cannot be read at all in ``stats.problems``; damaged lines are counted, never fatal.
     """
     from parsezeeklogs import ZeekLog
 
+    _quiet_parser()
     stats = stats if stats is not None else ZeekStats()
+    single = not path.is_dir()
     certificates: dict[str, tuple[str | None, str | None]] = {}
-    for file, kind in _files(path):
+    for file, kind in _files(path, stats):
+        shown = name if single else f"{name}/{file.relative_to(path).as_posix()}"
         if not kind:
-            stats.skipped_logs.append(file.name)
-            continue
-        shown = name if not path.is_dir() else f"{name}/{file.relative_to(path).as_posix()}"
+            kind = _sniffed_kind(file) or ""
+        if not kind:
+            raise DataError(
+                name,
+                None,
+                f"not a Zeek log read here (neither its name nor #path names one of: {', '.join(LOG_KINDS)})",
+            )
         reader = _LogReader(shown, stats, certificates)
 
         def bad(_line: int, _text: str, _exc: Exception) -> None:
@@ -373,15 +438,21 @@ def read_zeek(path: Path, *, name: str, stats: ZeekStats | None = None) -> Itera
 
         try:
             raw = _open(file)
-        except OSError:
+        except OSError as exc:
+            if single:
+                raise DataError(name, None, f"cannot read: {exc.strerror or exc}") from None
             stats.skipped_logs.append(file.name)
+            stats.problems.append(f"{shown}: cannot read: {exc.strerror or exc}")
             continue
         stream = _BoundedLines(raw, stats)
         try:
             log = ZeekLog(stream, on_error=bad)
-        except (ValueError, OSError, EOFError, gzip.BadGzipFile):
+        except (ValueError, OSError, EOFError, gzip.BadGzipFile) as exc:
             stream.close()
+            if single:
+                raise DataError(name, None, _why(exc)) from None
             stats.skipped_logs.append(file.name)
+            stats.problems.append(f"{shown}: {_why(exc)}")
             continue
         try:
             for record in _records(log, stats):
