@@ -241,10 +241,11 @@ class Store:
             for record in records
         ]
         with self.session() as session, session.begin():
+            # NULLs are written as NULLs (not left out), so rows of every shape go in one batched statement.
             if observations:
-                session.execute(insert(ObservationRow), observations)
+                session.execute(insert(ObservationRow).execution_options(render_nulls=True), observations)
             if results:
-                session.execute(insert(DeviceResultRow), results)
+                session.execute(insert(DeviceResultRow).execution_options(render_nulls=True), results)
             session.execute(
                 update(hosts)
                 .where(hosts.c.scan_id == scan_id, hosts.c.address == bindparam("host"))

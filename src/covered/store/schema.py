@@ -155,7 +155,7 @@ class DeviceRow(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(256), unique=True)
+    key: Mapped[str] = mapped_column(String(256), unique=True, insert_sentinel=True)
     mac: Mapped[str | None] = mapped_column(String(17))
     serial: Mapped[str | None] = mapped_column(String(128))
     address: Mapped[str | None] = mapped_column(String(64))

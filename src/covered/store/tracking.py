@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from covered.errors import UsageError
@@ -102,7 +102,13 @@ class _Known:
                 bucket.add(value)
 
 
-def _match(session: Session, result: DeviceResultRow, seen: set[int], known: _Known | None = None) -> DeviceRow | None:
+def _match(
+    session: Session,
+    result: DeviceResultRow,
+    seen: set[int],
+    known: _Known | None = None,
+    created: Container[DeviceRow] = (),
+) -> DeviceRow | None:
     serial = (result.attribution or {}).get("serial")
     if result.mac and (known is None or result.mac in known.mac):
         found = session.scalars(select(DeviceRow).where(DeviceRow.mac == result.mac)).first()
@@ -124,7 +130,7 @@ def _match(session: Session, result: DeviceResultRow, seen: set[int], known: _Kn
         # skipped here rather than with NOT IN (every id seen so far) in SQL: that list grew with each result and
         # made merging quadratic (20,000 imported rows took 20 minutes).
         candidates = session.scalars(query.order_by(DeviceRow.last_seen.desc(), DeviceRow.id.desc()))
-        return next((device for device in candidates if device.id not in seen), None)
+        return next((d for d in candidates if d.id not in seen and d not in created), None)
     return None
 
 
@@ -193,18 +199,23 @@ def _merge_results(
 ) -> tuple[int, int]:
     """Fold results (in merge order) into tracked devices within the caller's transaction; returns (new, updated)."""
     new = updated = 0
+    # Devices created in this chunk get their ids in one flush at the end (a flush per device was most of a large
+    # import's time); a query that needs them meanwhile autoflushes.
+    created: dict[DeviceRow, DeviceResultRow] = {}
+    sightings: list[dict[str, Any]] = []
     for result in results:
         if result.error and not result.services and not result.vendor and not result.mac:
             continue  # a host that only failed (e.g. timed out on connect) is not a device
         attribution = result.attribution or {}
-        device = _match(session, result, seen, known)
+        device = _match(session, result, seen, known, created)
         existing = device is not None
         # Two results of one scan can reach one device (a MAC answering on two addresses, a serial two rows share):
         # it is updated again but sighted once, as the table allows (a second sighting failed the whole merge).
-        again = device is not None and device.id in seen
+        again = device is not None and (device in created or device.id in seen)
         if device is None:
             key = result.mac or attribution.get("serial") or result.address or result.device_key
-            device = DeviceRow(key=f"{key}", first_seen=now)
+            # Every column is given, so the new rows share one shape and go to the database in batched inserts.
+            device = DeviceRow(key=f"{key}", first_seen=now, attributes={}, **dict.fromkeys(ASSET_FIELDS))
             session.add(device)
             new += 1
         else:
@@ -222,24 +233,13 @@ def _merge_results(
         device.last_seen = now
         device.gone_since = None
         known.add(device)
-        session.flush()
-        seen.add(device.id)
         if again:
             continue
-        session.add(
-            SightingRow(
-                device_id=device.id,
-                scan_id=scan_id,
-                address=result.address,
-                vendor=result.vendor,
-                model=result.model,
-                firmware=result.firmware,
-                restricted=result.restricted,
-                seen_at=now,
-            )
-        )
         if not existing:
-            continue  # a device created just now has no findings to reopen
+            created[device] = result
+            continue  # a device created just now has no findings to reopen; sighted once it has an id
+        seen.add(device.id)
+        sightings.append(_sighting(device.id, scan_id, result, now))
         # A device seen again after it was marked removed or replaced is reopened: the fix did not hold.
         for finding in session.scalars(
             select(FindingRow).where(FindingRow.device_id == device.id, FindingRow.status.in_(["removed", "replaced"]))
@@ -254,7 +254,27 @@ def _merge_results(
                 f"device seen again in scan {scan_id}",
             )
             finding.status = "open"
+    session.flush()
+    for device, result in created.items():
+        seen.add(device.id)
+        sightings.append(_sighting(device.id, scan_id, result, now))
+    if sightings:  # a bulk insert: sightings are never read back in this transaction
+        session.execute(insert(SightingRow).execution_options(render_nulls=True), sightings)
     return new, updated
+
+
+def _sighting(device_id: int, scan_id: int, result: DeviceResultRow, now: dt.datetime) -> dict[str, Any]:
+    """The record that a scan saw a device, with what it saw then (a row for a bulk insert)."""
+    return {
+        "device_id": device_id,
+        "scan_id": scan_id,
+        "address": result.address,
+        "vendor": result.vendor,
+        "model": result.model,
+        "firmware": result.firmware,
+        "restricted": result.restricted,
+        "seen_at": now,
+    }
 
 
 def _keep_asset(device: DeviceRow, asset: Any) -> None:
