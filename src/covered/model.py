@@ -1011,6 +1011,12 @@ class CloudEndpoint(Strict):
     confidence: Confidence = Field(description="How well the source establishes it.")
     source: str = Field(description="Where it was read.")
     note: str | None = Field(default=None, description="Brand or caveat.")
+    licence: str | None = Field(
+        default=None, description="SPDX licence of the source, or 'facts' for a bare host name it states."
+    )
+    unconfirmed: bool = Field(
+        default=False, description="True when the source could not be resolved or itself doubts the endpoint."
+    )
 
     def host_pattern(self) -> str:
         """The host as a regular expression, '*' standing for one or more name labels (match case-insensitively)."""

@@ -47,10 +47,33 @@ class Contact:
     bytes: int = 0
     first_frame: FrameRef | None = None
     ports: set[int] = field(default_factory=set)
+    first_by_kind: dict[str, FrameRef] = field(default_factory=dict)
+    """The earliest frame of each kind (DNS, SNI, HTTP Host, connection), for the observation of that kind."""
+
+    def absorb(self, other: Contact) -> None:
+        """Fold another contact with the same endpoint (the same device seen without its MAC) into this one."""
+        self.kinds |= other.kinds
+        for kind, frame in other.first_by_kind.items():
+            if kind not in self.first_by_kind or _earlier(frame, self.first_by_kind[kind]):
+                self.first_by_kind[kind] = frame
+        self.names |= set(sorted(other.names)[: max(0, 20 - len(self.names))])
+        self.ports |= set(sorted(other.ports)[: max(0, 20 - len(self.ports))])
+        self.frames += other.frames
+        self.bytes += other.bytes
+        self.address = self.address or other.address
+        if other.first is not None and (self.first is None or other.first < self.first):
+            self.first, self.first_frame = other.first, other.first_frame
+        elif self.first_frame is None:
+            self.first_frame = other.first_frame
+        if other.last is not None and (self.last is None or other.last > self.last):
+            self.last = other.last
 
     def add(self, record: Egress, name: str) -> None:
         """Count one record toward the contact."""
         self.kinds.add(record.kind)
+        known = self.first_by_kind.get(record.kind)
+        if known is None or _earlier(record.frame, known):
+            self.first_by_kind[record.kind] = record.frame
         if len(self.names) < 20:
             self.names.add(name)
         if record.port is not None and record.kind == "conn" and len(self.ports) < 20:
@@ -164,7 +187,28 @@ class EgressSink:
                 for record in records:
                     self._contact(record, known[0], known[1])
                 del self._pending[(_device, remote)]
+        self._merge_by_address()
         return sorted(self._contacts.values(), key=lambda c: (_key(c.mac, c.address), c.endpoint.host))
+
+    def _merge_by_address(self) -> None:
+        """A contact known only by address joins the contact of the MAC that address had in the capture.
+
+        DNS and SSL logs carry no MAC while conn.log (mac-logging) does: one device, one contact. An address
+        seen with two MACs is ambiguous and left apart.
+        """
+        macs: dict[str, set[str]] = {}
+        for contact in self._contacts.values():
+            if contact.mac is not None and contact.address is not None:
+                macs.setdefault(contact.address, set()).add(contact.mac)
+        for key, contact in list(self._contacts.items()):
+            if contact.mac is not None or contact.address is None or len(macs.get(contact.address, ())) != 1:
+                continue
+            mac = next(iter(macs[contact.address]))
+            target = self._contacts.get((mac, contact.endpoint.host))
+            if target is None:
+                target = self._contacts[(mac, contact.endpoint.host)] = Contact(contact.endpoint, mac, contact.address)
+            target.absorb(contact)
+            del self._contacts[key]
 
     def save(self, store: Store, scan_id: int) -> None:
         """Write egress observations into scan ``scan_id`` and keep exposure findings for the devices."""
@@ -179,7 +223,7 @@ class EgressSink:
                 device = _tracked(session, contact, scan_id)
                 keys[_key(contact.mac, contact.address)] = device.key
                 for kind in sorted(contact.kinds):
-                    frame = contact.first_frame
+                    frame = contact.first_by_kind.get(kind, contact.first_frame)
                     session.add(
                         ObservationRow(
                             scan_id=scan_id,
@@ -189,7 +233,7 @@ class EgressSink:
                             value=sorted(contact.names)[0],
                             target=contact.address,
                             port=min(contact.ports) if kind == "conn" and contact.ports else None,
-                            observed_at=contact.first,
+                            observed_at=frame.time if frame is not None and frame.time else contact.first,
                             collector=f"capture:{frame.file}:{frame.frame}" if frame else "capture",
                         )
                     )
@@ -203,11 +247,19 @@ class EgressSink:
             by_vendor.setdefault((_key(contact.mac, contact.address), contact.endpoint.vendor), []).append(contact)
         found = []
         for (key, vendor), group in sorted(by_vendor.items()):
-            notes = sorted({f"{c.endpoint.host}: source confidence {c.endpoint.confidence.value}" for c in group})
+            notes = sorted(
+                {
+                    f"{c.endpoint.host}: source confidence {c.endpoint.confidence.value}"
+                    + (" (unconfirmed: the source is unresolved or doubts it)" if c.endpoint.unconfirmed else "")
+                    for c in group
+                }
+            )
             device = keys[key]
             maker = self._registry.vendors[vendor].name if vendor in self._registry.vendors else vendor
             parts = [describe(c) for c in group]
-            weakest = min((c.endpoint.confidence for c in group), key=_rank)
+            # The best-established endpoint reached sets the confidence; one only unconfirmed endpoints can't lift.
+            settled = [c.endpoint.confidence for c in group if not c.endpoint.unconfirmed]
+            best = max(settled, key=_rank) if settled else Confidence.LOW
             found.append(
                 (
                     key,
@@ -219,7 +271,7 @@ class EgressSink:
                         citation="vendor cloud/P2P endpoints of "
                         + ", ".join(sorted({c.endpoint.source for c in group})),
                         due=today,
-                        confidence=Confidence.LOW if weakest is Confidence.LOW else Confidence.MEDIUM,
+                        confidence=Confidence.LOW if best is Confidence.LOW else Confidence.MEDIUM,
                         status=FindingStatus.REVIEW,
                         explanation=f"Seen in traffic: {device} reached {maker} cloud/P2P endpoints; data may leave "
                         f"the network. " + " ".join(parts),
@@ -242,6 +294,13 @@ class EgressSink:
             "vendor cloud contacts": len(contacts),
             "connections not resolved (limit)": self._dropped,
         }
+
+
+def _earlier(frame: FrameRef, than: FrameRef) -> bool:
+    """True when ``frame`` has a time before ``than``'s (a timed frame beats an untimed one)."""
+    if frame.time is None:
+        return False
+    return than.time is None or frame.time < than.time
 
 
 def _rank(confidence: Confidence) -> int:
