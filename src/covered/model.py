@@ -461,6 +461,9 @@ class Source(Strict):
     as_of: dt.date = Field(description="Date up to which the source describes the world.")
     last_checked: dt.date = Field(description="When a curator last checked the record against the document.")
     notes: str | None = Field(default=None, description="Caveats about the document.")
+    licence: str | None = Field(
+        default=None, description="Licence or terms of the document's text, as stated when it was ingested."
+    )
 
 
 class Event(Strict):
@@ -490,6 +493,10 @@ class Event(Strict):
         description="confirmed only when checked against a primary document; reported events stay unconfirmed.",
     )
     notes: str | None = Field(default=None, description="Caveats, contested points, inconsistencies in the source.")
+    reviewed_by: str | None = Field(
+        default=None, description="Who accepted the record in `covered review` (user additions); absent if curated."
+    )
+    reviewed_at: dt.datetime | None = Field(default=None, description="When it was accepted in `covered review`.")
 
     @field_validator("vendors")
     @classmethod
@@ -521,6 +528,10 @@ class Fact(Strict):
     disputed_by: list[RecordId] = Field(default_factory=list, description="Fact ids of denials or rebuttals.")
     confirmation: Confirmation = Field(default=Confirmation.UNCONFIRMED, description="How well it is checked.")
     notes: str | None = Field(default=None, description="Caveats.")
+    reviewed_by: str | None = Field(
+        default=None, description="Who accepted the record in `covered review` (user additions); absent if curated."
+    )
+    reviewed_at: dt.datetime | None = Field(default=None, description="When it was accepted in `covered review`.")
 
 
 class Corroboration(Strict):
@@ -533,6 +544,10 @@ class Corroboration(Strict):
     quote_language: str = Field(description="ISO 639-1 language of the quote.")
     quote_en: str = Field(description="English rendering of the quote.")
     notes: str | None = Field(default=None, description="Where this passage differs (e.g. a different date).")
+    reviewed_by: str | None = Field(
+        default=None, description="Who accepted the record in `covered review` (user additions); absent if curated."
+    )
+    reviewed_at: dt.datetime | None = Field(default=None, description="When it was accepted in `covered review`.")
 
 
 class CoveredVendor(Strict):

@@ -33,6 +33,11 @@ AUDIT_ACTIONS = (
     "user",
     "user-disabled",
     "user-role",
+    "ingest",
+    "review-edit",
+    "review-accept",
+    "review-reject",
+    "review-merge",
 )
 """Actions the audit log records ('finding' is one entry per finding kept by older versions of covered)."""
 

@@ -116,7 +116,7 @@ def _segment_problems(registry: Registry) -> Iterator[Problem]:
     for source in registry.sources.values():
         if source.file is None:
             continue
-        path = registry.data_dir / "texts" / source.file
+        path = registry.text_path(source.file)
         if not path.is_file():
             yield _at(registry, "source", source.id, f"file: texts/{source.file} not found")
             continue

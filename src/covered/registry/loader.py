@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from covered.errors import DataError
 
-__all__ = ["Located", "default_data_dir", "load_records"]
+__all__ = ["OVERLAY_MARKER", "Located", "default_data_dir", "load_records", "overlay_base"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -26,6 +26,22 @@ _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def default_data_dir() -> Path:
     """The registry data shipped inside the package."""
     return Path(__file__).parent / "data"
+
+
+OVERLAY_MARKER = "overlay.yml"
+"""A file in a user's registry folder saying it holds additions over the shipped data, not a whole registry."""
+
+
+def overlay_base(folder: Path) -> Path | None:
+    """The shipped data folder when ``folder`` is a user overlay (it holds :data:`OVERLAY_MARKER`), else None.
+
+    An overlay holds only the user's own records (accepted from ``covered review``: actors, sources, events,
+    facts, corroborations and their texts); they load on top of the shipped registry and stay in their own
+    folder, so an upgrade of covered never touches them.
+    """
+    if (folder / OVERLAY_MARKER).is_file() and folder.resolve() != default_data_dir().resolve():
+        return default_data_dir()
+    return None
 
 
 @dataclass(frozen=True, slots=True)

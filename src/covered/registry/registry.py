@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from covered.errors import DataError
 from covered.model import Actor, Brand, Corroboration, Event, Fact, Rule, Source, Vendor
-from covered.registry.loader import Located, default_data_dir, load_records
+from covered.registry.loader import Located, default_data_dir, load_records, overlay_base
 
 if TYPE_CHECKING:
     from covered.model import CloudEndpoint, EnterpriseRegistrant, OuiRegistrant, PortHint, Profile, Vulnerability
@@ -64,6 +64,8 @@ class Registry:
     corroborations: list[Located[Corroboration]] = field(default_factory=list)
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """What higher layers build from these records once and keep with them (the compiled matcher, the identifier)."""
+    overlay: Path | None = None
+    """The user's overlay folder loaded on top of ``data_dir`` (the shipped data); None without one."""
 
     # --- typed views -----------------------------------------------------------------
     @property
@@ -188,8 +190,14 @@ class Registry:
     def _texts(self, file: str) -> str:
         cache: dict[str, str] = self.__dict__.setdefault("_text_cache", {})
         if file not in cache:
-            cache[file] = (self.data_dir / "texts" / file).read_text(encoding="utf-8")
+            cache[file] = self.text_path(file).read_text(encoding="utf-8")
         return cache[file]
+
+    def text_path(self, file: str) -> Path:
+        """Where a source's text file is: the user's overlay folder first, then the shipped data."""
+        if self.overlay is not None and (self.overlay / "texts" / file).is_file():
+            return self.overlay / "texts" / file
+        return self.data_dir / "texts" / file
 
     def freshness(self, source_ids: Iterable[str], today: dt.date | None = None) -> tuple[dt.date | None, bool]:
         """Newest as-of date among these sources and whether it is more than a year old."""
@@ -289,10 +297,13 @@ def load_registry(data_dir: Path | str | None = None, *, check_references: bool 
     root = Path(data_dir) if data_dir is not None else default_data_dir()
     if not root.is_dir():
         raise DataError(root, None, "registry data folder not found")
-    registry = Registry(data_dir=root)
+    base = overlay_base(root)
+    # A user overlay loads on top of the shipped data; its records may not reuse a shipped id.
+    folders = [base, root] if base is not None else [root]
+    registry = Registry(data_dir=base or root, overlay=root if base is not None else None)
     for kind, model in KINDS.items():
         bucket: dict[str, Any] = {}
-        for path in _files(root, _LAYOUT[kind]):
+        for path in (path for folder in folders for path in _files(folder, _LAYOUT[kind])):
             for located in load_records(path, model):
                 record_id = located.record.id  # type: ignore[attr-defined]
                 if record_id in bucket:
@@ -305,7 +316,7 @@ def load_registry(data_dir: Path | str | None = None, *, check_references: bool 
                 bucket[record_id] = located.record
                 registry.locations[(kind, record_id)] = (located.path, located.line)
         registry.records[kind] = bucket
-    for path in _files(root, "corroborations"):
+    for path in (path for folder in folders for path in _files(folder, "corroborations")):
         registry.corroborations.extend(load_records(path, Corroboration))
     if not registry.records.get("vendor"):
         # An empty folder would pass every check and list nothing: it is not a registry.

@@ -33,6 +33,8 @@ __all__ = [
     "DeviceResultRow",
     "DeviceRow",
     "FindingRow",
+    "IngestCandidateRow",
+    "IngestSourceRow",
     "ObservationRow",
     "ScanChunkRow",
     "ScanHostRow",
@@ -360,3 +362,47 @@ class SiteScheduleRow(Base):
     last_run: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     last_scan_id: Mapped[int | None] = mapped_column(Integer)
     runs: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IngestSourceRow(Base):
+    """An article ingested for review: its text (the quotes' ground truth), how it was read, and its segments."""
+
+    __tablename__ = "ingest_source"
+
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    publisher: Mapped[str | None] = mapped_column(String(255))
+    url: Mapped[str | None] = mapped_column(Text)
+    date: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    language: Mapped[list[str]] = mapped_column(JSON, default=list)
+    media_type: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))
+    licence: Mapped[str | None] = mapped_column(String(255))
+    segments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    text: Mapped[str] = mapped_column(Text)
+    ingested_by: Mapped[str] = mapped_column(String(120))
+    ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class IngestCandidateRow(Base):
+    """A proposed event or fact: the machine's extraction, the reviewer's edits and the decision (zavod-style)."""
+
+    __tablename__ = "ingest_candidate"
+    __table_args__ = (Index("ix_ingest_candidate_source_state", "source_id", "state"),)
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    source_id: Mapped[str] = mapped_column(ForeignKey("ingest_source.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))
+    position: Mapped[int] = mapped_column(Integer)
+    confidence: Mapped[float] = mapped_column(Float)
+    proposed: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """The candidate as the machine extracted it (never changed by review)."""
+    edited: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """The reviewer's corrected fields, applied over ``proposed``; absent when unedited."""
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    """pending, accepted, rejected or merged (accepted as a corroboration of an existing record)."""
+    record_id: Mapped[str | None] = mapped_column(String(120))
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
