@@ -4,6 +4,7 @@
 # keeps its data in its own directory, runs without systemd. Idempotent: a running broker is left as it is.
 #   bash scripts/rabbitmq.sh          start (or find running) and print the URL
 #   bash scripts/rabbitmq.sh stop     stop the broker this script started
+#   bash scripts/rabbitmq.sh ctl ARGS rabbitmqctl for this broker (COVERED_RABBITMQCTL for `covered sites add`)
 set -euo pipefail
 base=${COVERED_RABBITMQ_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/covered/rabbitmq}
 port=${COVERED_RABBITMQ_PORT:-5672}
@@ -18,6 +19,10 @@ export RABBITMQ_DIST_PORT=$((port + 20000))
 export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
 bin=/usr/lib/rabbitmq/bin
 ctl() { "$bin/rabbitmqctl" -q "$@"; }
+if [ "${1:-start}" = ctl ]; then
+  shift
+  exec "$bin/rabbitmqctl" "$@"
+fi
 if [ "${1:-start}" = stop ]; then
   if [ -x "$bin/rabbitmqctl" ] && ctl status >/dev/null 2>&1; then ctl stop >/dev/null 2>&1 || true; fi
   exit 0
