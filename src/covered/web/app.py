@@ -849,6 +849,9 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
     async def docs(request: Request, current: Viewer) -> Response:
         return page(request, "api_docs.html", {})
 
+    from covered.web.exports import exports_router  # enforcement lists: page and downloads
+
+    app.include_router(exports_router(store, registry, user, page))
     return app
 
 
