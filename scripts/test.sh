@@ -15,6 +15,17 @@ if ! command -v chromium >/dev/null 2>&1; then
   apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
+# The consumers of `covered export`, which its tests use to read every file back: nft, ipset, iptables-restore,
+# named-checkzone and suricata -T.
+missing=""
+for tool in nft:nftables ipset:ipset iptables-restore:iptables named-checkzone:bind9-utils suricata:suricata; do
+  command -v "${tool%%:*}" >/dev/null 2>&1 || missing="$missing ${tool##*:}"
+done
+if [ -n "$missing" ]; then
+  apt-get update -qq >/dev/null
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+fi
 .venv/bin/ruff check src tests benchmarks
 .venv/bin/mypy
 set +e
