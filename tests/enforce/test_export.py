@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from covered.enforce import FORMATS, ExportFormat
+from covered.store import open_store
 from tests.enforce.conftest import PROFILE, Fleetstore
 from tests.test_cli import run
 
@@ -303,3 +304,46 @@ def test_bad_options_are_one_line_errors(scanned: Fleetstore, options: list[str]
     assert result.returncode == 2
     assert result.stderr.startswith(message), result.stderr
     assert "Traceback" not in result.stderr
+
+
+HOSTILE_MODEL = 'x"; sid:1;)\nadd element inet covered restricted_ipv4 { 8.8.8.8 }\r\n=cmd|calc'
+
+
+def test_hostile_device_text_stays_inside_comments_and_cells(store_copy: Path, tmp_path: Path) -> None:
+    """A device whose stored model, MAC and address are attacker-chosen cannot add an element, a rule or a CSV
+    formula: text is folded to one line, MACs and addresses are written only when they parse."""
+    from covered.store.schema import DeviceRow, FindingRow
+
+    store = open_store(store_copy)
+    with store.session() as session, session.begin():
+        device = DeviceRow(
+            key="hostile", mac="zz:zz\n", address="10.9.9.9 } ; flush ruleset", vendor="hikvision", model=HOSTILE_MODEL
+        )
+        session.add(device)
+        session.flush()
+        session.add(
+            FindingRow(
+                device_id=device.id,
+                profile=PROFILE,
+                subject=NDAA,
+                obligation="remove",
+                status="open",
+                assessed_status="open",
+                confidence="high",
+                citation="test",
+                explanation="test",
+            )
+        )
+    store.engine.dispose()
+    files = _export_all(store_copy, tmp_path, "--profile", PROFILE)
+    for fmt in (ExportFormat.NFTABLES, ExportFormat.SURICATA, ExportFormat.RPZ, ExportFormat.IPTABLES):
+        assert "8.8.8.8" not in files[fmt]
+        assert "flush ruleset" not in files[fmt]
+    vms = list(csv.DictReader(io.StringIO(files[ExportFormat.VMS])))
+    hostile = next(row for row in vms if row["device"] == "hostile")
+    assert "\n" not in hostile["model"]
+    assert hostile["address"] == ""
+    assert hostile["mac"] == ""
+    if shutil.which("nft"):
+        checked = subprocess.run(["nft", "-c", "-f", "covered.nft"], cwd=tmp_path, capture_output=True, check=False)
+        assert checked.returncode == 0, checked.stderr

@@ -10,7 +10,7 @@ import csv
 import io
 
 from covered.enforce.selection import ExportSet, Target
-from covered.enforce.text import comment_block, one_line, split_addresses, valid_mac
+from covered.enforce.text import comment_block, one_line, split_addresses, valid_address, valid_mac
 
 __all__ = [
     "CLEARPASS_COLUMNS",
@@ -105,7 +105,7 @@ def render_vms(export: ExportSet) -> str:
             one_line(t.brand or ""),
             one_line(t.model or ""),
             one_line(t.serial or ""),
-            t.address or "",
+            valid_address(t.address) or "",
             valid_mac(t.mac) or "",
             one_line(t.site or ""),
             one_line(t.asset_tag or ""),

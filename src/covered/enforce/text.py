@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-__all__ = ["comment_block", "one_line", "split_addresses", "valid_mac"]
+__all__ = ["comment_block", "one_line", "split_addresses", "valid_address", "valid_mac"]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 _MAC = re.compile(r"^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$")
@@ -28,6 +28,16 @@ def valid_mac(mac: str | None) -> str | None:
         return None
     value = mac.strip().lower().replace("-", ":")
     return value if _MAC.match(value) else None
+
+
+def valid_address(address: str | None) -> str | None:
+    """An IP address in its normal form, or None when the stored value is not one."""
+    if address is None:
+        return None
+    try:
+        return str(ipaddress.ip_address(address.strip()))
+    except ValueError:
+        return None
 
 
 def split_addresses(addresses: list[str | None]) -> tuple[list[str], list[str]]:
