@@ -4,6 +4,7 @@ actor with its parent and jurisdiction."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -745,7 +746,12 @@ class ActorMatcher:
 
     @cached_property
     def _institutions(self) -> list[tuple[re.Pattern[str], str]]:
-        return [(re.compile(w, re.IGNORECASE), key) for key, (words, _, _) in INSTITUTIONS.items() for w in words]
+        # Devanagari words have no \b edges Python's re knows ('रक्षा', defence, sits inside 'सुरक्षा', security).
+        return [
+            (re.compile(("(?<![\u0900-\u097f])" if "\u0900" <= w[0] <= "\u097f" else "") + w, re.IGNORECASE), key)
+            for key, (words, _, _) in INSTITUTIONS.items()
+            for w in words
+        ]
 
     def countries(self, text: str) -> list[tuple[int, str]]:
         """(offset, ISO code) of every country named in a text, in order."""
@@ -829,18 +835,117 @@ class ActorMatcher:
             f"'{written}' of {code} (no registry actor: proposed)",
         )
 
-    def proposed(self, name: str, a: int, z: int, country: str | None) -> ActorHit:
-        """A new actor named in the text but not in the registry (a capitalised name before the action)."""
-        new_id = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:80] or "unknown-actor"
-        parent = self._national(country) if country else None
+    def proposed(
+        self,
+        name: str,
+        a: int,
+        z: int,
+        country: str | None,
+        actor_type: ActorType = ActorType.OTHER,
+        cue: str | None = None,
+    ) -> ActorHit:
+        """A new actor named in the text but not in the registry (a capitalised name before the action).
+
+        Without a country in the text its jurisdiction is 'unknown', which `registry check` refuses until the
+        reviewer sets it: an actor is never silently placed.
+        """
+        slug = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:60].strip("-")
+        prefix = country.lower() + "-" if country and slug and not slug.startswith(country.lower() + "-") else ""
+        if not slug:  # a name in a script without Latin letters: a stable id from its hash
+            slug = "actor-" + hashlib.sha256(name.encode()).hexdigest()[:8]
+        new_id = prefix + slug
+        parent = self._national(country.split("-")[0]) if country else None
         return ActorHit(
             a,
             z,
             new_id,
             name,
-            ActorType.OTHER,
-            country or "INT",
+            actor_type,
+            country or "unknown",
             parent.id if parent else None,
             True,
-            f"capitalised name '{name}' before the action (no registry actor: proposed)",
+            cue or f"capitalised name '{name}' before the action (no registry actor: proposed)",
         )
+
+
+_CAP = r"[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯІЇЄҐ][\w’'-]+"
+# Local and regional bodies named the way each language names them: (pattern, type). The whole match is the
+# proposed name, as written (a leading article dropped).
+_LOCAL_BODIES: dict[str, list[tuple[str, ActorType]]] = {
+    "en": [
+        (
+            rf"(?:[Cc]ity|[Tt]own|[Cc]ounty|[Bb]orough|[Dd]istrict) (?:[Cc]ouncil|[Gg]overnment) of {_CAP}(?: {_CAP})?",
+            ActorType.LOCAL_GOVERNMENT,
+        ),
+        (rf"{_CAP}(?: {_CAP})? (?:City |County |Borough |District |Town )?Council\b", ActorType.LOCAL_GOVERNMENT),
+        (rf"(?:[Cc]ity|[Tt]own) of {_CAP}", ActorType.LOCAL_GOVERNMENT),
+    ],
+    "it": [
+        (rf"Comune di {_CAP}", ActorType.LOCAL_GOVERNMENT),
+        (rf"(?:Regione|Provincia(?: autonoma)? di) {_CAP}", ActorType.SUBNATIONAL_GOVERNMENT),
+    ],
+    "es": [
+        (rf"Ayuntamiento de {_CAP}", ActorType.LOCAL_GOVERNMENT),
+        (rf"(?:Generalitat|Junta|Comunidad|Gobierno) de {_CAP}", ActorType.SUBNATIONAL_GOVERNMENT),
+    ],
+    "fr": [
+        (rf"(?:[Mm]airie|[Vv]ille|[Mm]étropole) de {_CAP}", ActorType.LOCAL_GOVERNMENT),
+        (rf"[Rr]égion {_CAP}", ActorType.SUBNATIONAL_GOVERNMENT),
+    ],
+    "de": [
+        (rf"(?:Stadt|Gemeinde|Landkreis|Stadtverwaltung|Stadtrat) {_CAP}", ActorType.LOCAL_GOVERNMENT),
+        (rf"(?:Land|Freistaat|Kanton) {_CAP}", ActorType.SUBNATIONAL_GOVERNMENT),
+    ],
+    "pt": [
+        (rf"(?:Câmara Municipal|Prefeitura|Município) d[eoa] {_CAP}", ActorType.LOCAL_GOVERNMENT),
+    ],
+    "da": [(rf"{_CAP} [Kk]ommune", ActorType.LOCAL_GOVERNMENT), (rf"Region {_CAP}", ActorType.SUBNATIONAL_GOVERNMENT)],
+    "nb": [
+        (rf"{_CAP} [Kk]ommune", ActorType.LOCAL_GOVERNMENT),
+        (rf"{_CAP} fylkeskommune", ActorType.SUBNATIONAL_GOVERNMENT),
+    ],
+    "sv": [
+        (rf"{_CAP} (?:stad|kommun)", ActorType.LOCAL_GOVERNMENT),
+        (rf"Region {_CAP}", ActorType.SUBNATIONAL_GOVERNMENT),
+    ],
+    "fi": [(rf"{_CAP} kaupunki", ActorType.LOCAL_GOVERNMENT)],
+    "nl": [
+        (rf"[Gg]emeente {_CAP}", ActorType.LOCAL_GOVERNMENT),
+        (rf"[Pp]rovincie {_CAP}", ActorType.SUBNATIONAL_GOVERNMENT),
+    ],
+    "pl": [
+        (rf"(?:Urząd|Rada|Prezydent) Miasta {_CAP}", ActorType.LOCAL_GOVERNMENT),
+        (rf"[Mm]iasto {_CAP}", ActorType.LOCAL_GOVERNMENT),
+    ],
+    "uk": [(r"[А-ЯІЇЄҐ][\w’'-]+ міськ\w* рад\w*", ActorType.LOCAL_GOVERNMENT)],
+    "zh": [
+        (r"[\u4e00-\u9fff]{2,4}(?:市|县|区)(?:政府|议会|人民政府)?", ActorType.LOCAL_GOVERNMENT),
+        (r"[\u4e00-\u9fff]{2,3}省(?:政府)?", ActorType.SUBNATIONAL_GOVERNMENT),
+    ],
+}
+_LEADING_ARTICLE = re.compile(r"^(?:the|il|lo|la|l'|el|le|der|die|das|de|het|o|a)\s+", re.IGNORECASE)
+
+LANGUAGE_COUNTRY: dict[str, str] = {
+    "it": "IT",
+    "da": "DK",
+    "nb": "NO",
+    "sv": "SE",
+    "fi": "FI",
+    "is": "IS",
+    "pl": "PL",
+    "uk": "UA",
+    "nl": "NL",
+}
+"""Languages spoken as the main language of one country: a local body's country when the text names none (a
+guess, said so in the cues; Dutch is Belgian too, German and French several countries', so they are not here)."""
+
+
+def local_bodies(text: str, lang: str) -> list[tuple[int, int, str, ActorType]]:
+    """(start, end, name, type) of the local and regional bodies a sentence names, in order."""
+    found: list[tuple[int, int, str, ActorType]] = []
+    for pattern, actor_type in _LOCAL_BODIES.get(lang, []):
+        for m in re.finditer(pattern, text):
+            if any(a <= m.start() < z for a, z, _n, _t in found):
+                continue
+            found.append((m.start(), m.end(), _LEADING_ARTICLE.sub("", m.group()), actor_type))
+    return sorted(found)

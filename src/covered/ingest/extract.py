@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
 
-from covered.ingest.actors import ActorHit, ActorMatcher
+from covered.ingest.actors import LANGUAGE_COUNTRY, ActorHit, ActorMatcher, local_bodies
 from covered.ingest.candidate import Candidate, ProposedActor
 from covered.ingest.dates import DateHit, find_dates, resolve_relative
 from covered.ingest.gloss import gloss
@@ -151,8 +151,7 @@ class Extractor:
             if not actors:
                 actors = self._actors_for(named, institutional, span.start, span.end)
             if not actors:
-                actor = self._proposed(sentence, span.start, clause_start + cue_at, vendor_hits, country)
-                actors = [actor] if actor is not None else []
+                actors = [self._proposed(sentence, span.start, clause_start + cue_at, vendor_hits, country, lang)]
             clause_vendors = (
                 _unique(v.vendor for v in vendor_hits if span.start + clause_start <= v.start < span.start + clause_end)
                 or vendors
@@ -187,6 +186,7 @@ class Extractor:
                 )
                 confidence -= 0.2 if carried else 0
                 confidence -= 0.1 if len(actors) > 1 else 0
+                confidence -= 0.2 if not actor.actor_id else 0
                 events.append(
                     self._candidate(
                         "event",
@@ -235,21 +235,36 @@ class Extractor:
         return any(a.id == ancestor for a in self.registry.actor_chain(actor_id)[1:])
 
     def _proposed(
-        self, sentence: str, base: int, cue_at: int, vendor_hits: list[VendorHit], country: str | None
-    ) -> ActorHit | None:
+        self, sentence: str, base: int, cue_at: int, vendor_hits: list[VendorHit], country: str | None, lang: str
+    ) -> ActorHit:
+        """A new actor: a local body the sentence names, else the last capitalised name before the action, else
+        an unknown actor for the reviewer to name (the event is still proposed, never dropped)."""
+        bodies = local_bodies(sentence, lang)
+        if bodies:
+            a, z, name, actor_type = min(bodies, key=lambda b: (b[0] > cue_at, abs(b[0] - cue_at)))
+            guessed = country or LANGUAGE_COUNTRY.get(lang)
+            note = "" if country else f" (country from the language: {guessed}, check)" if guessed else ""
+            return self.actors.proposed(
+                name,
+                base + a,
+                base + z,
+                guessed,
+                actor_type,
+                f"local body '{name}' (no registry actor: proposed){note}",
+            )
         vendor_spans = [(v.start - base, v.end - base) for v in vendor_hits]
         best = None
         for m in _CAPITALISED.finditer(sentence[:cue_at]):
             if any(a <= m.start() < b or m.start() <= a < m.end() for a, b in vendor_spans):
                 continue
-            name = m.group().strip(" .")
-            if len(name) < 3 or name.lower() in _STOP_CAPITALS:
+            name = _LEADING.sub("", m.group().strip(" ."))
+            if len(name) < 3 or name.casefold() in _STOP_CAPITALS or (lang == "de" and " " not in name):
                 continue
-            best = m
+            best = (m, name)
         if best is None:
-            return None
-        name = best.group().strip(" .")
-        return self.actors.proposed(name, base + best.start(), base + best.end(), country)
+            return _UNKNOWN_ACTOR
+        m, name = best
+        return self.actors.proposed(name, base + m.start(), base + m.end(), country)
 
     # --- facts ---------------------------------------------------------------------------
     def _facts(
@@ -337,7 +352,7 @@ class Extractor:
         cues: list[str],
     ) -> Candidate:
         proposed = None
-        if actor is not None:
+        if actor is not None and actor.actor_id:
             proposed = ProposedActor(
                 id=actor.actor_id,
                 name=actor.name,
@@ -378,6 +393,19 @@ class Extractor:
             cues=[c for c in cues if c],
         )
 
+
+_UNKNOWN_ACTOR = ActorHit(
+    -10,
+    -10,
+    "",
+    "(no actor found)",
+    ActorType.OTHER,
+    "unknown",
+    None,
+    True,
+    "no actor found in the sentence: name one in review",
+)
+_LEADING = re.compile(r"^(?:the|il|lo|la|l'|el|los|las|le|les|der|die|das|de|het|o|a|on|in|last|since)\s+", re.I)
 
 _STOP_CAPITALS = {
     "nel",
@@ -432,6 +460,39 @@ _STOP_CAPITALS = {
     "these",
     "that",
     "it",
+}
+_STOP_CAPITALS |= {
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "last",
+    "next",
+    "yesterday",
+    "today",
+    "lunedì",
+    "martedì",
+    "mercoledì",
+    "giovedì",
+    "venerdì",
+    "lunes",
+    "martes",
+    "lundi",
+    "mardi",
+    "ieri",
+    "oggi",
+    "ayer",
+    "hoy",
+    "hier",
+    "heute",
+    "gestern",
+    "meanwhile",
+    "on monday",
+    "on tuesday",
+    "last week",
 }
 
 

@@ -72,6 +72,10 @@ _RAW: dict[str, dict[str, object]] = {
             (rf"\bend{W} (?:its |the |their )?partnership|\bterminat{W} .*partner", Action.PARTNERSHIP_END),
             (rf"\bsuspend{W}|\bdelist{W}", Action.DELISTING),
             (rf"\bexclud{W}|\bblacklist{W}", Action.PROCUREMENT_BAN),
+            (
+                r"\bno longer (?:buy|purchas|procur)\w*|\b(?:will not|won't|not to) (?:buy|purchase|procure)\b",
+                Action.PROCUREMENT_BAN,
+            ),
             (rf"\bguidance\b|\badvis{W} against\b|\bwarn{W} against\b|\bwarned\b", Action.GUIDANCE),
             (rf"\bconsider{W}|\breview{W} whether\b|\bweigh{W} a ban\b|\bexamin{W}", Action.CONSIDERATION),
             (rf"\bban{W}\b|\bprohibit{W}|\bbarr{W}\b|\bbars\b|\bforb{W}|\boutlaw{W}", Action.USE_BAN),
@@ -122,6 +126,10 @@ _RAW: dict[str, dict[str, object]] = {
             (rf"\binterrott{W} le partnership|\bterminato lo status|\bpartnership\b", Action.PARTNERSHIP_END),
             (rf"\bsmesso di sostenere|\bbloccat{W} dalla conformità|\bsospes{W}", Action.DELISTING),
             (rf"\bescluder{W}|\bescluso\b|\besclus{W}|\babbandonat{W}", Action.PROCUREMENT_BAN),
+            (
+                rf"\bnon (?:acquist|compr){W} più\b|\bnon (?:acquisterà|comprerà|acquisteranno)\b",
+                Action.PROCUREMENT_BAN,
+            ),
             (rf"\blinee guida\b|\bmess{W} in guardia|\bsconsigliat{W}|\bavvertit{W}", Action.GUIDANCE),
             (
                 r"\bvalutando\b|\ball'esame\b|\ball’esame\b|\bprendendo in considerazione|\bconsiderando\b|\besaminando\b",  # noqa: E501
@@ -559,7 +567,7 @@ _RAW: dict[str, dict[str, object]] = {
         ],
         "call": r"मांग की|मांग कर|आह्वान|अपील",
         "deny": r"खंडन|इनकार",
-        "future": r"गा(?:\s|$|।)|गी(?:\s|$|।)|गे(?:\s|$|।)|योजना",
+        "future": r"(?:ेगा|ेगी|ेंगे|एगा|एगी|एंगे)(?:\s|$|।)|योजना",
         "progressive": r"रहा है|रही है|रहे हैं",
         "negation": r"कोई सबूत नहीं",
         "security": r"सुरक्षा|जासूसी",

@@ -79,9 +79,7 @@ def split_articles(text: str) -> list[Span]:
             cuts.add(nl + 1)
     points = sorted(cuts)
     spans = [
-        Span(a, z)
-        for a, z in pairwise(points)
-        if text[a:z].strip() and not _SEPARATOR.fullmatch(text[a:z].strip())
+        Span(a, z) for a, z in pairwise(points) if text[a:z].strip() and not _SEPARATOR.fullmatch(text[a:z].strip())
     ]
     # An 'article' of under 400 characters is a caption or footer: join it to the one before.
     merged: list[Span] = []
