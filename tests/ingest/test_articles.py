@@ -101,9 +101,11 @@ def test_a_local_ban_in_every_language(registry: Registry, lang: str) -> None:
     assert event.action in (Action.PROCUREMENT_BAN, Action.USE_BAN)
     # 'last year' in the article's own language, against the publication date.
     assert (event.date.value, event.date.precision.value) == ("2023", "year")
-    assert event.date.as_written is not None and event.date.as_written in text
+    assert event.date.as_written is not None
+    assert event.date.as_written in text
     assert event.reason.value == "security"
-    assert event.actor is not None and event.actor.new
+    assert event.actor is not None
+    assert event.actor.new
     assert event.actor.name == actor_name
     assert event.actor.type in (ActorType.LOCAL_GOVERNMENT, ActorType.SUBNATIONAL_GOVERNMENT)
     assert event.actor.jurisdiction == (country or "unknown")
@@ -150,7 +152,8 @@ def test_a_reversal_and_the_ban_it_reverses_are_two_events(registry: Registry) -
     )
     events = _events(_ingest(registry, text))
     assert [(e.action, e.date.value) for e in events] == [(Action.USE_BAN, "2022"), (Action.REVERSAL, "2024")]
-    assert events[1].date.resolved_from is not None and "preceding date" in events[1].date.resolved_from
+    assert events[1].date.resolved_from is not None
+    assert "preceding date" in events[1].date.resolved_from
 
 
 def test_a_court_remand_is_its_own_action(registry: Registry) -> None:
@@ -176,7 +179,8 @@ def test_separate_actors_are_separate_events(registry: Registry) -> None:
 def test_a_registry_event_reported_again_is_a_duplicate(registry: Registry) -> None:
     text = "Il 16 marzo Tesco ha annunciato che non acquisterà più telecamere Hikvision e Dahua."
     (event,) = _events(_ingest(registry, text, "2023-03-20"))
-    assert event.actor is not None and event.actor.id == "tesco"
+    assert event.actor is not None
+    assert event.actor.id == "tesco"
     assert event.date.value == "2023-03-16"
     assert event.duplicate_of == "tesco-2023-phase-out"
 
@@ -221,7 +225,8 @@ def test_relative_dates_resolve_against_the_anchor(lang: str, phrase: str, expec
     (hit,) = find_dates(phrase, lang)
     ref = resolve_relative(hit, anchor, None)
     assert ref.value == expected
-    assert ref.resolved_from is not None and PUBLISHED in ref.resolved_from
+    assert ref.resolved_from is not None
+    assert PUBLISHED in ref.resolved_from
 
 
 def test_n_days_later_resolves_against_the_preceding_date() -> None:
@@ -229,7 +234,8 @@ def test_n_days_later_resolves_against_the_preceding_date() -> None:
 
     anchor = parse_published(PUBLISHED)
     previous = parse_published("2021-03-03")
-    assert anchor is not None and previous is not None
+    assert anchor is not None
+    assert previous is not None
     (hit,) = find_dates("due giorni dopo", "it")
     assert resolve_relative(hit, anchor, previous).value == "2021-03-05"
 
