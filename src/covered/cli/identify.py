@@ -108,6 +108,18 @@ def import_(
     ] = None,
     evidence: Annotated[bool, typer.Option("--evidence/--no-evidence", help="Print each evidence chain.")] = False,
     save: Annotated[bool, typer.Option("--save", help="Store the devices (as an import) for tracking.")] = False,
+    preset: Annotated[
+        str | None,
+        typer.Option(
+            "--preset",
+            help="Export layout: netbox-devices, netbox-interfaces, snipe-it, lansweeper, servicenow-cmdb, runzero, "
+            "milestone-xprotect, genetec-security-center (default: recognised from the headers).",
+        ),
+    ] = None,
+    keep: Annotated[
+        list[str] | None,
+        typer.Option("--keep", metavar="COLUMN", help="Keep this column as a custom attribute ('*': every other)."),
+    ] = None,
     arp_table: Annotated[
         Path | None,
         typer.Option(
@@ -127,14 +139,23 @@ def import_(
 
     fmt = choose_format(as_json, as_csv)
     registry = selected_registry()
-    result = import_file(file, parse_mapping(mapping or []))
+    result = import_file(file, parse_mapping(mapping or []), preset=preset, keep=keep or [])
     print_warnings(file.name, result.warnings)
+    if result.preset is not None:
+        how = "as asked (--preset)" if preset else "recognised from the headers"
+        err.print(f"preset: {escape(result.preset.name)} ({result.preset.id}, {how})", soft_wrap=True)
+    elif result.format != "nmap-xml":
+        err.print("preset: none recognised (columns read by their usual names)", soft_wrap=True)
     if result.unmapped:
         err.print(
-            f"note: columns not imported: {escape(', '.join(result.unmapped))} (use --map COLUMN=FIELD)", soft_wrap=True
+            f"note: columns not imported: {escape(', '.join(result.unmapped))} (use --map COLUMN=FIELD, or "
+            "--keep COLUMN to keep one as a custom attribute)",
+            soft_wrap=True,
         )
     if result.columns:
         err.print(f"columns: {escape(', '.join(f'{k} -> {v}' for k, v in result.columns.items()))}", soft_wrap=True)
+    if result.kept:
+        err.print(f"kept as attributes: {escape(', '.join(result.kept))}", soft_wrap=True)
     if arp_table is not None:
         from covered.collect.neighbours import add_neighbour_macs, read_neighbour_file
 
@@ -154,7 +175,12 @@ def import_(
         from covered.store import open_store
 
         store = open_store(db)
-        import_id = store.create_scan([str(file)], result.keys(), {"format": result.format}, kind="import")
+        import_id = store.create_scan(
+            [str(file)],
+            result.keys(),
+            {"format": result.format, "preset": result.preset.id if result.preset else None},
+            kind="import",
+        )
     # Devices go through identification, storage and output a batch at a time, so memory stays bounded whatever
     # the size of the list; only the terminal table (which shows every device at once) keeps them all.
     report = _Stream(output if fmt != "table" else None)
