@@ -11,9 +11,10 @@ fact), and, over the matched events, agreement on vendors (same set), action, da
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from covered.ingest.candidate import Candidate
-from covered.ingest.document import text_of_bytes
+from covered.ingest.document import read_document, text_of_bytes
 from covered.ingest.pipeline import ingest_document
 from covered.model import Event
 from covered.registry import Registry
@@ -100,14 +101,19 @@ def _agreement(event: Event, candidate: Candidate) -> tuple[bool, bool, bool, bo
     )
 
 
-def evaluate_source(curated: Registry, source_id: str, *, core_actors_only: bool = False) -> SourceScore:
-    """Re-ingest one shipped source into the registry stripped of its records and score the candidates."""
+def evaluate_source(
+    curated: Registry, source_id: str, *, path: Path | None = None, core_actors_only: bool = False
+) -> SourceScore:
+    """Re-ingest one shipped source (or its original file at ``path``) into the registry stripped of its records,
+    and score the candidates against the curated records."""
     source = curated.sources[source_id]
-    text = curated.text(source_id)
-    if text is None:
-        raise ValueError(f"source {source_id!r} has no shipped text")
-    doc = text_of_bytes(text.encode("utf-8"), where=source_id, name=source.file or "")
-    # The document reader normalises line ends and trailing blanks; the seeds are already normal, so offsets agree.
+    doc = read_document(path) if path is not None else None
+    if doc is None:
+        shipped = curated.text(source_id)
+        if shipped is None:
+            raise ValueError(f"source {source_id!r} has no shipped text")
+        doc = text_of_bytes(shipped.encode("utf-8"), where=source_id, name=source.file or "")
+    # Quotes are located in the text as read (the reader normalises line ends and trailing blanks).
     text = doc.text
     stripped = without_records(curated, core_actors_only=core_actors_only)
     ingested = ingest_document(
