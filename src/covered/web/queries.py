@@ -133,6 +133,13 @@ def _device_where(query: Select[Any], f: DeviceFilter) -> Select[Any]:
             DeviceRow.model.ilike(like),
             DeviceRow.serial.ilike(like),
             DeviceRow.firmware.ilike(like),
+            # The organisation's own identities: an auditor looks a device up by its asset tag or room.
+            DeviceRow.asset_tag.ilike(like),
+            DeviceRow.asset_id.ilike(like),
+            DeviceRow.asset_name.ilike(like),
+            DeviceRow.location.ilike(like),
+            DeviceRow.owner.ilike(like),
+            DeviceRow.cost_centre.ilike(like),
         ]
         digits = re.sub(r"[\s:.-]", "", f.q)
         if len(digits) >= 4 and re.fullmatch(r"[0-9A-Fa-f]+", digits):
