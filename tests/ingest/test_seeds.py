@@ -50,7 +50,10 @@ def test_the_compilation_is_split_into_dated_segments(registry: Registry) -> Non
     ingested = ingest_file(SEEDS / source.file, registry)
     assert len(ingested.segments) >= 5
     assert ingested.language[0] == "it"
-    for segment in ingested.segments:
+    dated = [segment for segment in ingested.segments if segment.anchor.value is not None]
+    # A segment that prints no date keeps an unknown anchor (said in its basis), never a guessed one.
+    assert len(dated) * 3 >= len(ingested.segments) * 2
+    for segment in dated:
         assert segment.anchor.value is not None
         assert 2019 <= int(segment.anchor.value[:4]) <= 2024
     starts = [segment.start for segment in ingested.segments]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from itertools import pairwise
@@ -97,7 +98,9 @@ def split_articles(text: str) -> list[Span]:
 def anchor_of(text: str, span: Span, lang: str, published: DateRef | None) -> tuple[DateRef, str]:
     """A segment's date anchor: the newest explicit date it gives, not after the publication date."""
     latest: tuple[tuple[int, int, int], DateRef] | None = None
-    limit = published.sort_key if published is not None and published.value else (9999, 99, 99)
+    # A segment is not written after it is published, nor after today (a '2070' in a model number is no date).
+    today = dt.date.today()
+    limit = published.sort_key if published is not None and published.value else (today.year, today.month, 99)
     for hit in find_dates(text[span.start : span.end], lang):
         if hit.kind != "explicit" or hit.value is None:
             continue
