@@ -15,6 +15,7 @@ import io
 import re
 import struct
 
+import dns.exception
 import dpkt
 from defusedxml.common import DefusedXmlException
 
@@ -65,6 +66,7 @@ PARSE_ERRORS: tuple[type[BaseException], ...] = (
     UnicodeError,
     DefusedXmlException,
     dpkt.ssl.SSL3Exception,
+    dns.exception.DNSException,
 )
 """What a malformed payload may raise in a parser here (ParseError of the XML reader is a ValueError...)."""
 
