@@ -97,6 +97,21 @@ def identify(
     raise typer.Exit(code)
 
 
+@app.command("netbox")
+def netbox(
+    url: Annotated[str, typer.Argument(metavar="URL", help="NetBox address, e.g. https://netbox.example.org.")],
+    token: Annotated[str, typer.Option("--token", envvar="COVERED_NETBOX_TOKEN", help="NetBox API token (read).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="CSV file to write (NetBox device list layout).")],
+) -> None:
+    """Read NetBox's devices through its REST API (GET only: nothing is written back) into a CSV in NetBox's own
+    device-list layout, for `covered import FILE` (recognised as the netbox-devices preset)."""
+    from covered.collect.netbox import netbox_devices_csv, read_netbox_devices
+
+    rows = read_netbox_devices(url, token)
+    output.write_text(netbox_devices_csv(rows), encoding="utf-8")
+    err.print(f"wrote {escape(str(output))}: {plural(len(rows), 'NetBox device')}", soft_wrap=True)
+
+
 @app.command("import")
 def import_(
     file: Annotated[Path, typer.Argument(help="CSV, TSV, XLSX, JSON or JSON Lines asset list, or nmap XML (-oX).")],
