@@ -67,7 +67,7 @@ def _html_text(markup: str) -> tuple[str, str | None]:
 
     soup = BeautifulSoup(markup, "html.parser")
     title = soup.title.get_text(" ", strip=True) if soup.title is not None else None
-    for tag in soup(["script", "style", "noscript", "template", "svg", "nav", "footer", "header", "form"]):
+    for tag in soup(["title", "script", "style", "noscript", "template", "svg", "nav", "footer", "header", "form"]):
         tag.decompose()
     for tag in soup.find_all(_BLOCK_TAGS):
         tag.insert_after("\n")
@@ -76,7 +76,12 @@ def _html_text(markup: str) -> tuple[str, str | None]:
 
 
 def _pdf_text(path: Path, where: str) -> str:
+    import logging
+
     from pypdf import PdfReader
+
+    # pypdf logs what it repairs in a broken file; the one-line error below says what the user needs to know.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     from pypdf.errors import PdfReadError
 
     try:
