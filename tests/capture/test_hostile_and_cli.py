@@ -110,3 +110,12 @@ def test_cli_bad_inputs_are_one_line_exit_2(tmp_path: Path, announcements: Path)
         assert len(lines) == 1, (args, result.stderr)
         assert lines[0].startswith("covered: ")
         assert words in lines[0]
+
+
+def test_cli_reads_zeek_logs_with_captures(tmp_path: Path, announcements: Path) -> None:
+    log = Path(__file__).resolve().parents[1] / "egress" / "data" / "zeek-mac-logging-conn.log"
+    result = run("capture", str(announcements), "--zeek", str(log), "--json")
+    assert result.returncode == 1, result.stderr
+    macs = {json.loads(line)["capture"]["mac"] for line in result.stdout.splitlines()}
+    assert {"58:50:ED:1F:E3:85", "00:24:7E:E0:1D:B5"} <= macs  # one from the pcap, one from conn.log's MAC fields
+    assert "Zeek: 12 records" in result.stderr
