@@ -36,7 +36,7 @@ def main() -> None:
         ingest_document(doc, registry, extractor=extractor)
     rate = args.articles / (time.perf_counter() - start)
 
-    from dateparser.search import search_dates
+    from dateparser.search import search_dates  # type: ignore[import-untyped]
 
     start = time.perf_counter()
     peer_n = max(2, args.articles // 5)
