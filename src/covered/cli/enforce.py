@@ -88,6 +88,11 @@ def export(
         else:
             emit(render(formats[0], export_set, endpoints), None)
             where = "stdout"
+        if not export_set.profiles:
+            err.print(
+                "[yellow]warning:[/] no findings are saved in this store: run `covered assess --save` first",
+                soft_wrap=True,
+            )
         missing = without_mac(export_set)
         source = export_set.source.describe() if export_set.source else "no scan"
         err.print(
