@@ -16,14 +16,12 @@ from covered.cli.options import CsvOpt, DbOpt, JsonOpt, OutputOpt, choose_format
 from covered.cli.output import emit, err, out, print_table, print_warnings
 from covered.cli.root import app, selected_registry
 from covered.errors import DataError, UsageError
-from covered.model import Finding, FindingStatus, Profile, Site, UseContext
-from covered.registry import Registry
-from covered.registry.loader import load_records
-from covered.registry.query import parse_date_bound
 from covered.report.wording import plural
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the model and registry load only when a command runs, so `covered --help` starts fast
     from covered.assess import DeviceContext
+    from covered.model import Finding, Profile
+    from covered.registry import Registry
 
 __all__ = ["FINDING_CSV_FIELDS", "assess_", "profile_app", "profile_init", "profile_list", "profile_show"]
 
@@ -32,6 +30,9 @@ app.add_typer(profile_app, name="profile")
 
 
 def _load_profile(registry: Registry, value: str) -> Profile:
+    from covered.model import Profile
+    from covered.registry.loader import load_records
+
     if value in registry.profiles:
         return registry.profiles[value].record
     path = Path(value)
@@ -96,6 +97,8 @@ def profile_init(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the YAML.")] = Path("profile.yml"),
 ) -> None:
     """Write a profile YAML to edit: predicates, jurisdictions, sites with their use contexts and networks."""
+    from covered.model import Site, UseContext
+
     registry = selected_registry()
     if output.exists():
         raise UsageError("--output", f"{output} exists; choose another file")
@@ -193,6 +196,8 @@ def assess_(
     """Each attributed device × each rule binding the profile → findings. Exit 1 when any finding is open."""
     from covered.assess import DeviceContext, assess
     from covered.identify import identifier_for
+    from covered.model import FindingStatus, UseContext
+    from covered.registry.query import parse_date_bound
     from covered.report.registry_views import json_lines
 
     fmt = choose_format(as_json, as_csv)

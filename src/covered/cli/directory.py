@@ -12,7 +12,7 @@ from covered.cli.options import CsvOpt, JsonOpt, OutputOpt, choose_format, non_e
 from covered.cli.output import emit, freshness_note, out, print_table
 from covered.cli.root import app, selected_registry
 from covered.errors import UsageError
-from covered.registry import GROUP_FIELDS, SEARCH_KINDS, EventQuery
+from covered.registry.vocabulary import GROUP_FIELDS, SEARCH_KINDS
 from covered.report.wording import plural
 
 __all__ = ["actors", "bans", "search", "show", "timeline"]
@@ -60,6 +60,8 @@ def bans(
     fmt = choose_format(as_json, as_csv)
     if count and group_by is not None:
         raise UsageError("--count", "choose one of --count and --group-by")
+    from covered.registry import EventQuery
+
     query = EventQuery.parse(
         registry,
         vendor=split(vendor, "--vendor"),
@@ -115,6 +117,8 @@ def timeline(
     if actor is None and vendor is None:
         raise UsageError("--actor", "give --actor or --vendor")
     registry = selected_registry()
+    from covered.registry import EventQuery
+
     query = EventQuery.parse(registry, actor=[actor] if actor else [], vendor=[vendor] if vendor else [])
     events = registry.event_index.select(query)
     if as_json:

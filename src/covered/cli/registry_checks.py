@@ -7,7 +7,6 @@ from rich.markup import escape
 
 from covered.cli.output import err, out
 from covered.cli.root import app, data_folder
-from covered.registry import load_registry
 from covered.report.wording import plural
 
 __all__ = ["registry_app", "registry_check"]
@@ -20,6 +19,7 @@ app.add_typer(registry_app, name="registry")
 def registry_check() -> None:
     """Check schema, references, unique ids, dates, segments and that every quote is verbatim in its source."""
     from covered.identify import check_data
+    from covered.registry import load_registry
 
     registry = load_registry(data_folder(), check_references=False)
     problems = check_data(registry)

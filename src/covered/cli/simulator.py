@@ -12,7 +12,6 @@ from rich.table import Table
 from covered.cli.output import err, freshness_note, out
 from covered.cli.root import app, selected_registry
 from covered.errors import UsageError
-from covered.registry import EventQuery
 from covered.report.wording import plural
 
 __all__ = ["demo", "sim"]
@@ -107,6 +106,8 @@ def demo(
         f"Report: {result.report}; evidence pack: {result.pack} (check it with `covered verify`)."
     )
     index = registry.event_index
+    from covered.registry import EventQuery
+
     events = index.select(EventQuery())
     table = Table(title="Ban directory: restriction events by country")
     table.add_column("country")

@@ -14,7 +14,6 @@ from covered.cli.options import DbOpt, JsonOpt, non_empty, split
 from covered.cli.output import emit, out
 from covered.cli.root import app
 from covered.errors import UsageError
-from covered.registry.query import parse_date_bound
 from covered.report.wording import plural
 
 AUDIT_ACTIONS = (
@@ -184,6 +183,7 @@ def remediate(
     db: DbOpt = None,
 ) -> None:
     """Record remediation of a device's findings; every change goes to the audit log with who and why."""
+    from covered.registry.query import parse_date_bound
     from covered.store import open_store
     from covered.store.tracking import current_actor
     from covered.store.tracking import remediate as apply
@@ -230,6 +230,8 @@ def audit(
     if unknown:
         raise UsageError("--action", f"unknown action {unknown[0]!r} (one of {', '.join(AUDIT_ACTIONS)})")
     who = non_empty(actor, "--actor")
+    from covered.registry.query import parse_date_bound
+
     start = parse_date_bound("--since", since, end=False) if since is not None else None
     store = open_store(db)
     data = collect(store)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 from covered.errors import UsageError
 from covered.model import Action, ActorType, DatePrecision, Event, EventStatus, Reason
 from covered.registry.jurisdictions import country_of, resolve_country
+from covered.registry.vocabulary import GROUP_FIELDS
 
 if TYPE_CHECKING:
     from covered.registry.registry import Registry
@@ -126,22 +127,6 @@ class EventQuery:
             since=start,
             until=stop,
         )
-
-
-GROUP_FIELDS: tuple[str, ...] = (
-    "vendor",
-    "country",
-    "jurisdiction",
-    "actor",
-    "actor_type",
-    "action",
-    "reason",
-    "status",
-    "year",
-    "source",
-    "rule",
-)
-"""Fields `covered bans --group-by` accepts."""
 
 
 @dataclass

@@ -16,14 +16,12 @@ from typing import TYPE_CHECKING
 from covered.errors import UsageError
 from covered.registry.questions import WORD as _WORD
 from covered.registry.questions import actor_names, rank, read_question, record_models, vendor_words
+from covered.registry.vocabulary import SEARCH_KINDS
 
 if TYPE_CHECKING:
     from covered.registry.registry import Registry
 
 __all__ = ["SEARCH_KINDS", "SearchHit", "SearchIndex"]
-
-SEARCH_KINDS = ("event", "fact", "brand", "rule")
-"""Record kinds the search covers."""
 
 
 # Column weights for bm25(): a hit in a title counts most, in the original-language quote least.
