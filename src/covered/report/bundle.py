@@ -26,7 +26,7 @@ from covered.errors import DataError
 from covered.model import ASSET_FIELDS
 from covered.report.wording import plural, shown_time
 from covered.store import Store
-from covered.store.schema import AuditRow, DeviceRow, FindingRow, ObservationRow, SightingRow
+from covered.store.schema import AuditRow, DeviceRow, FindingRow, ObservationRow, SightingRow, SilenceAttestationRow
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -65,6 +65,8 @@ class ReportData:
     findings: list[dict[str, Any]]
     audit: list[dict[str, Any]]
     observations: list[dict[str, Any]] = field(default_factory=list)
+    attestations: list[dict[str, Any]] = field(default_factory=list)
+    """What captures showed of removed or replaced devices after their removal (silence, or their frames)."""
 
     @property
     def leads(self) -> list[dict[str, Any]]:
@@ -83,6 +85,11 @@ def collect(store: Store, scan_id: int | None = None, *, with_observations: bool
         ids = {d.id for d in devices}
         findings = [f for f in session.scalars(select(FindingRow).order_by(FindingRow.id)) if f.device_id in ids]
         audit = session.scalars(select(AuditRow).order_by(AuditRow.id)).all()
+        attestations = [
+            a
+            for a in session.scalars(select(SilenceAttestationRow).order_by(SilenceAttestationRow.id))
+            if a.device_id in ids
+        ]
         observations: list[ObservationRow] = []
         if with_observations:
             observations = list(
@@ -102,6 +109,7 @@ def collect(store: Store, scan_id: int | None = None, *, with_observations: bool
         findings=[finding_record(f, keys[f.device_id]) | assets[f.device_id] for f in findings],
         audit=[audit_record(a) for a in audit],
         observations=[observation_record(o) for o in observations],
+        attestations=[attestation_record(a, keys[a.device_id]) for a in attestations],
     )
 
 
@@ -190,6 +198,34 @@ def observation_record(o: ObservationRow) -> dict[str, Any]:
         "collector": o.collector,
         "scan_id": o.scan_id,
     }
+
+
+def attestation_record(a: SilenceAttestationRow, device_key: str) -> dict[str, Any]:
+    """One silence-since-removal attestation (or the frames that contradict it)."""
+    return {
+        "device": device_key,
+        "mac": a.mac,
+        "address": a.address,
+        "verdict": a.verdict,
+        "statement": a.statement,
+        "capture": a.capture,
+        "scan_id": a.scan_id,
+        "status": a.status,
+        "removed_at": _iso(a.removed_at),
+        "window_start": _iso(a.window_start),
+        "window_end": _iso(a.window_end),
+        "frames_examined": a.frames_examined,
+        "device_frames": a.device_frames,
+        "first_heard": a.first_heard,
+        "findings": list(a.findings or []),
+        "at": _iso(a.at),
+    }
+
+
+def _iso(when: dt.datetime | None) -> str | None:
+    if when is None:
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).isoformat(timespec="seconds")
 
 
 def audit_record(a: AuditRow) -> dict[str, Any]:
@@ -356,9 +392,17 @@ restricted claim. Each lists what would settle it.</p>{
             ],
         )
     }
+{_attestation_section(data)}
 <h2>Audit trail</h2>{_table(data.audit, ["at", "actor", "action", "target", "before", "after", "reason"])}
 </body></html>
 """
+
+
+def _attestation_section(data: ReportData) -> str:
+    if not data.attestations:
+        return ""
+    columns = ["device", "verdict", "statement", "frames_examined", "device_frames", "first_heard"]
+    return f"<h2>Silence since removal</h2>{_table(data.attestations, columns)}\n"
 
 
 def render_json(data: ReportData) -> str:
@@ -372,6 +416,7 @@ def render_json(data: ReportData) -> str:
             "leads": data.leads,
             "findings": data.findings,
             "audit": data.audit,
+            **({"attestations": data.attestations} if data.attestations else {}),
         },
         indent=2,
         ensure_ascii=False,
@@ -654,6 +699,9 @@ def write_pack(
         "bom.cdx.json": (bom if bom is not None else render_cyclonedx(data)).encode("utf-8"),
         "observations.jsonl": "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in data.observations).encode(),
     }
+    if data.attestations:
+        lines = (json.dumps(a, ensure_ascii=False) + "\n" for a in data.attestations)
+        files["attestations.jsonl"] = "".join(lines).encode("utf-8")
     digests = {name: _sha256(content) for name, content in files.items()}
     manifest: dict[str, Any] = {"generated": data.generated, "scan_id": data.scan_id, "algorithm": "sha256"}
     signer = fingerprint(key.public_key()) if key is not None else None

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -41,6 +42,7 @@ __all__ = [
     "ScanRow",
     "SightingRow",
     "SignInFailureRow",
+    "SilenceAttestationRow",
     "SiteRow",
     "SiteScheduleRow",
     "SiteWorkerRow",
@@ -406,3 +408,35 @@ class IngestCandidateRow(Base):
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class SilenceAttestationRow(Base):
+    """What one capture showed of a removed or replaced device after its removal: silence over a window, or its
+    frames (the findings are reopened or flagged). Kept for the evidence pack; the findings' history cites it."""
+
+    __tablename__ = "silence_attestation"
+    __table_args__ = (Index("ix_silence_attestation_device", "device_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("device.id", ondelete="CASCADE"))
+    scan_id: Mapped[int | None] = mapped_column(ForeignKey("scan.id", ondelete="SET NULL"))
+    capture: Mapped[str] = mapped_column(Text)
+    """The capture files or logs examined, as the user named them."""
+    mac: Mapped[str | None] = mapped_column(String(17))
+    address: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    """removed or replaced: the findings' status the removal time comes from."""
+    removed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    window_start: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    window_end: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    frames_examined: Mapped[int] = mapped_column(BigInteger)
+    """Frames of the capture inside the window (from every device)."""
+    device_frames: Mapped[int] = mapped_column(BigInteger)
+    """Frames inside the window from the device's MAC (or, when it has none known, its address)."""
+    verdict: Mapped[str] = mapped_column(String(16))
+    """silent, heard (by its MAC: findings reopened) or heard-address (its address only: flagged for review)."""
+    first_heard: Mapped[str | None] = mapped_column(Text)
+    """The first frame heard after removal (file #frame at time), for an auditor to open."""
+    statement: Mapped[str] = mapped_column(Text)
+    findings: Mapped[list[int]] = mapped_column(JSON, default=list)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
