@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 __all__ = ["emit", "err", "freshness_note", "out", "print_leads", "print_table", "print_warnings"]
 
 # Piped output is never folded: ids and dates must stay whole for grep and diff (a table is as wide as it needs).
-out = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 100_000)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, emoji=False, soft_wrap=False, width=None if sys.stdout.isatty() else 100_000)
+err = Console(stderr=True, highlight=False, emoji=False)
 
 
 def emit(text: str, output: Path | None) -> None:
@@ -41,7 +41,7 @@ def print_table(table: Table, output: Path | None) -> None:
     if output is None:
         out.print(table)
         return
-    console = Console(record=True, width=160, file=open(os.devnull, "w"))  # noqa: SIM115 - recording console
+    console = Console(record=True, emoji=False, width=160, file=open(os.devnull, "w"))  # noqa: SIM115 - recording console
     console.print(table)
     output.write_text(console.export_text(), encoding="utf-8")
 
