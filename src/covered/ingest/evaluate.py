@@ -20,7 +20,7 @@ from covered.model import Event
 from covered.registry import Registry
 from covered.registry.check import normalise_quote_text
 
-__all__ = ["Score", "SourceScore", "evaluate_source", "without_records"]
+__all__ = ["Score", "SourceScore", "evaluate_source", "slot_errors", "without_records"]
 
 
 def without_records(registry: Registry, *, core_actors_only: bool = False) -> Registry:
@@ -55,6 +55,8 @@ class SourceScore:
     date_right: int = 0
     status_right: int = 0
     missed: list[str] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
 
     def add(self, other: SourceScore) -> None:
         """Add another source's counts to these."""
@@ -72,9 +74,16 @@ class SourceScore:
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.missed.extend(other.missed)
+        self.wrong.extend(other.wrong)
+        self.unmatched.extend(other.unmatched)
 
 
 Score = SourceScore
+
+
+def slot_errors(score: SourceScore) -> list[str]:
+    """One line per matched event whose best candidate disagrees on a slot, then per unmatched event candidate."""
+    return [f"wrong {line}" for line in score.wrong] + [f"unmatched {line}" for line in score.unmatched]
 
 
 def _spans(text: str, quote: str) -> list[tuple[int, int]]:
@@ -143,6 +152,10 @@ def evaluate_source(
     score.candidates_matching = sum(_overlaps(c, all_event_spans + fact_spans) for c in ingested.candidates)
     score.event_candidates = len(events)
     score.event_candidates_matching = sum(_overlaps(c, all_event_spans) for c in events)
+    for c in events:
+        if not _overlaps(c, all_event_spans):
+            actor = c.actor.id if c.actor else None
+            score.unmatched.append(f"{actor} {c.action} {c.vendors} {c.date.value}: {c.quote[:100]!r}")
     for event_id, spans in event_spans.items():
         score.events += 1
         overlapping = [c for c in events if _overlaps(c, spans)]
@@ -157,4 +170,9 @@ def evaluate_source(
         score.action_right += action
         score.date_right += date
         score.status_right += status
+        if not (vendors and action and date and status):
+            score.wrong.append(
+                f"{event_id}: vendors {sorted(best.vendors)} / {sorted(event.vendors)}, action {best.action} / "
+                f"{event.action}, date {best.date.value} / {event.date.value}, status {best.status} / {event.status}"
+            )
     return score
