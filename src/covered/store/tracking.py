@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
+import re
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,8 @@ __all__ = [
     "find_device",
     "merge_scan",
     "remediate",
+    "remediate_findings",
+    "same_firmware",
     "save_findings",
 ]
 
@@ -299,8 +302,59 @@ class DiffResult:
     changed: list[dict[str, Any]]
 
 
+_BUILD_SUFFIX = re.compile(r"[\s,;_-]*build", re.IGNORECASE)
+"""What one source appends to a firmware version another gives bare: SADP's "V5.7.18build 240826" and ONVIF's
+"V5.7.18 build 240826" beside ISAPI's "V5.7.18"; Dahua ONVIF's "2.800.0000018.0.R, Build Date 2024-01-01"."""
+
+
+def same_firmware(first: str | None, second: str | None) -> bool:
+    """Whether two firmware strings name one version: equal up to case and spacing, or one is the other with a
+    build stamp appended (the longer string's remainder starts with "build")."""
+    if first is None or second is None:
+        return first == second
+    a, b = (" ".join(v.split()).casefold() for v in (first, second))
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    return bool(short) and long.startswith(short) and _BUILD_SUFFIX.match(long, len(short)) is not None
+
+
+_SOURCED = ("model", "firmware")
+"""Diff fields whose value one channel of several gave: the diff names the channel."""
+
+
+def _sources(session: Session, scan_id: int, sighted: dict[int, SightingRow]) -> dict[int, dict[str, list[str]]]:
+    """For sighted devices, the channels whose answer in this scan gave the sighting's model and firmware."""
+    by_address = {s.address: device_id for device_id, s in sighted.items() if s.address}
+    found: dict[int, dict[str, list[str]]] = {}
+    addresses = sorted(by_address)
+    for start in range(0, len(addresses), 500):
+        rows = session.execute(
+            select(DeviceResultRow.address, DeviceResultRow.attribution).where(
+                DeviceResultRow.scan_id == scan_id, DeviceResultRow.address.in_(addresses[start : start + 500])
+            )
+        ).all()
+        for address, attribution in rows:
+            device_id = by_address[address]
+            sighting = sighted[device_id]
+            for name in _SOURCED:
+                value = getattr(sighting, name)
+                channels = found.setdefault(device_id, {}).setdefault(name, [])
+                for evidence in (attribution or {}).get("evidence", []):
+                    extracted = (evidence.get("extracted") or {}).get(name)
+                    channel = evidence.get("channel")
+                    if value and isinstance(extracted, str) and extracted.strip() == value and channel not in channels:
+                        channels.append(str(channel))
+    return found
+
+
 def diff_scans(store: Store, first: int, second: int) -> DiffResult:
-    """Compare two merged scans device by device."""
+    """Compare two merged scans device by device.
+
+    Firmware that one scan read bare and the other with a build stamp (a credentialed rescan reads ISAPI's
+    "V5.7.18" where SADP said "V5.7.18build 240826") is the same firmware, not a change. A changed model or
+    firmware names the channels each value came from (``sources``: before and after, field to channels).
+    """
     with store.session() as session:
 
         def sightings(scan_id: int, name: str) -> dict[int, SightingRow]:
@@ -310,35 +364,52 @@ def diff_scans(store: Store, first: int, second: int) -> DiffResult:
         a, b = sightings(first, "SCAN_A"), sightings(second, "SCAN_B")
         devices = {d.id: d for d in session.scalars(select(DeviceRow).where(DeviceRow.id.in_(set(a) | set(b))))}
 
-    def row(device_id: int, sighting: SightingRow) -> dict[str, Any]:
-        device = devices[device_id]
-        return {
-            "device": device.key,
-            "address": sighting.address,
-            "vendor": sighting.vendor,
-            "model": sighting.model,
-            "firmware": sighting.firmware,
-            "restricted": sighting.restricted,
-        }
+        def row(device_id: int, sighting: SightingRow) -> dict[str, Any]:
+            device = devices[device_id]
+            return {
+                "device": device.key,
+                "address": sighting.address,
+                "vendor": sighting.vendor,
+                "model": sighting.model,
+                "firmware": sighting.firmware,
+                "restricted": sighting.restricted,
+            }
 
-    changed = []
-    for device_id in sorted(set(a) & set(b)):
-        before, after = row(device_id, a[device_id]), row(device_id, b[device_id])
-        fields = [k for k in ("address", "vendor", "model", "firmware", "restricted") if before[k] != after[k]]
-        if fields:
-            changed.append(
-                {
-                    "device": before["device"],
-                    "fields": fields,
-                    "before": {k: before[k] for k in fields},
-                    "after": {k: after[k] for k in fields},
+        def differs(name: str, before: Any, after: Any) -> bool:
+            return not same_firmware(before, after) if name == "firmware" else bool(before != after)
+
+        changes: dict[int, list[str]] = {}
+        for device_id in sorted(set(a) & set(b)):
+            before, after = row(device_id, a[device_id]), row(device_id, b[device_id])
+            fields = [
+                k for k in ("address", "vendor", "model", "firmware", "restricted") if differs(k, before[k], after[k])
+            ]
+            if fields:
+                changes[device_id] = fields
+        sourced = [i for i, fields in changes.items() if set(fields) & set(_SOURCED)]
+        sources_a = _sources(session, first, {i: a[i] for i in sourced})
+        sources_b = _sources(session, second, {i: b[i] for i in sourced})
+        changed = []
+        for device_id, fields in changes.items():
+            before, after = row(device_id, a[device_id]), row(device_id, b[device_id])
+            entry: dict[str, Any] = {
+                "device": before["device"],
+                "fields": fields,
+                "before": {k: before[k] for k in fields},
+                "after": {k: after[k] for k in fields},
+            }
+            named = [k for k in fields if k in _SOURCED]
+            if named:
+                entry["sources"] = {
+                    "before": {k: sources_a.get(device_id, {}).get(k, []) for k in named},
+                    "after": {k: sources_b.get(device_id, {}).get(k, []) for k in named},
                 }
-            )
-    return DiffResult(
-        new=[row(i, b[i]) for i in sorted(set(b) - set(a))],
-        gone=[row(i, a[i]) for i in sorted(set(a) - set(b))],
-        changed=changed,
-    )
+            changed.append(entry)
+        return DiffResult(
+            new=[row(i, b[i]) for i in sorted(set(b) - set(a))],
+            gone=[row(i, a[i]) for i in sorted(set(a) - set(b))],
+            changed=changed,
+        )
 
 
 def find_device(session: Session, reference: str) -> DeviceRow:
@@ -459,18 +530,7 @@ def remediate(
     expires: dt.date | None = None,
 ) -> list[int]:
     """Move a device's findings (or one of them) to a remediation status; every change is audited."""
-    if status not in {s.value for s in FindingStatus} - {"review"}:
-        raise UsageError("--status", f"choose from open, planned, removed, replaced, exempted (not {status!r})")
-    if not reason.strip():
-        raise UsageError("--reason", "say why (it goes to the audit log)")
-    if status == "exempted" and (not waiver or expires is None):
-        raise UsageError("--waiver", "an exemption needs --waiver REFERENCE and --expires YYYY-MM-DD")
-    if status != "exempted" and (waiver is not None or expires is not None):
-        # A waiver kept on a planned or removed finding would claim an exemption nobody granted.
-        option = "--waiver" if waiver is not None else "--expires"
-        raise UsageError(option, f"only an exempted finding takes a waiver and expiry (not {status})")
-    if expires is not None and expires <= dt.datetime.now(dt.UTC).date():
-        raise UsageError("--expires", f"{expires} is not in the future; a waiver must expire after today")
+    _check_change(status, reason, waiver, expires)
     changed = []
     with store.session() as session, session.begin():
         device = find_device(session, reference)
@@ -489,20 +549,87 @@ def remediate(
                 raise UsageError("--rule", f"device {device.key} has no finding for {subject!r} (it has: {listed})")
             raise UsageError("--profile", f"device {device.key} has no finding under profile {profile!r}")
         for row in rows:
-            if status == row.status:
-                continue
-            if status not in _ALLOWED.get(row.status, set()):
-                raise UsageError("--status", f"finding {row.id} is {row.status}; it cannot become {status}")
-            audit_entry(
-                session,
-                actor,
-                "remediate",
-                f"finding {row.id} ({device.key}, {row.subject})",
-                row.status,
-                status,
-                reason + (f" [waiver {waiver} until {expires}]" if waiver else ""),
-            )
-            row.status, row.reason, row.waiver, row.expires = status, reason, waiver, expires
-            row.updated_at = dt.datetime.now(dt.UTC)
-            changed.append(row.id)
+            if _apply_change(session, row, device.key, status, reason, actor, waiver, expires):
+                changed.append(row.id)
     return changed
+
+
+def remediate_findings(
+    store: Store,
+    finding_ids: Sequence[int],
+    status: str,
+    reason: str,
+    actor: str,
+    *,
+    waiver: str | None = None,
+    expires: dt.date | None = None,
+) -> list[int]:
+    """Move several findings, by id, to one status with one reason, in one transaction: all or none change
+    (a finding missing or unable to take the status refuses the lot). One audit entry per finding changed."""
+    _check_change(status, reason, waiver, expires)
+    wanted = sorted(set(finding_ids))
+    if not wanted:
+        raise UsageError("--finding", "choose at least one finding")
+    changed = []
+    with store.session() as session, session.begin():
+        rows = {
+            row.id: (row, key)
+            for row, key in session.execute(
+                select(FindingRow, DeviceRow.key)
+                .join(DeviceRow, DeviceRow.id == FindingRow.device_id)
+                .where(FindingRow.id.in_(wanted))
+            ).all()
+        }
+        missing = [i for i in wanted if i not in rows]
+        if missing:
+            raise UsageError("--finding", f"no finding {', '.join(map(str, missing[:10]))}")
+        for finding_id in wanted:
+            row, key = rows[finding_id]
+            if _apply_change(session, row, key, status, reason, actor, waiver, expires):
+                changed.append(row.id)
+    return changed
+
+
+def _check_change(status: str, reason: str, waiver: str | None, expires: dt.date | None) -> None:
+    """Refuse a status change the rules do not allow, whichever findings it is for."""
+    if status not in {s.value for s in FindingStatus} - {"review"}:
+        raise UsageError("--status", f"choose from open, planned, removed, replaced, exempted (not {status!r})")
+    if not reason.strip():
+        raise UsageError("--reason", "say why (it goes to the audit log)")
+    if status == "exempted" and (not waiver or expires is None):
+        raise UsageError("--waiver", "an exemption needs --waiver REFERENCE and --expires YYYY-MM-DD")
+    if status != "exempted" and (waiver is not None or expires is not None):
+        # A waiver kept on a planned or removed finding would claim an exemption nobody granted.
+        option = "--waiver" if waiver is not None else "--expires"
+        raise UsageError(option, f"only an exempted finding takes a waiver and expiry (not {status})")
+    if expires is not None and expires <= dt.datetime.now(dt.UTC).date():
+        raise UsageError("--expires", f"{expires} is not in the future; a waiver must expire after today")
+
+
+def _apply_change(
+    session: Session,
+    row: FindingRow,
+    device_key: str,
+    status: str,
+    reason: str,
+    actor: str,
+    waiver: str | None,
+    expires: dt.date | None,
+) -> bool:
+    """Give one finding the status, with its audit entry; False when it already has it."""
+    if status == row.status:
+        return False
+    if status not in _ALLOWED.get(row.status, set()):
+        raise UsageError("--status", f"finding {row.id} is {row.status}; it cannot become {status}")
+    audit_entry(
+        session,
+        actor,
+        "remediate",
+        f"finding {row.id} ({device_key}, {row.subject})",
+        row.status,
+        status,
+        reason + (f" [waiver {waiver} until {expires}]" if waiver else ""),
+    )
+    row.status, row.reason, row.waiver, row.expires = status, reason, waiver, expires
+    row.updated_at = dt.datetime.now(dt.UTC)
+    return True
