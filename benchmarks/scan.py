@@ -61,6 +61,8 @@ def run_covered(
     elapsed = time.perf_counter() - start
     assert status == "complete", status
     rows = device_rows(store, planned.scan_id)
+    cut = [str(facts["address"]) for _, facts in rows if "deadline" in str(facts["error"] or "")]
+    print(f"{size} devices: {len(cut)} hosts reached their deadline{': ' + ', '.join(cut[:10]) if cut else ''}")
     found = [(facts["address"], a.restricted, a.vendor) for a, facts in rows]
     classes = score_by_class(
         load_truth(truth_path), [(facts["address"], a.restricted, a.vendor, a.lead is not None) for a, facts in rows]

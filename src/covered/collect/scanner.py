@@ -30,6 +30,8 @@ from covered.store import HostRecord, Store
 __all__ = ["ScanOptions", "ScanProgress", "Scanner", "mac_of"]
 
 _HTTP_PORTS = (80, 8080, 443, 8443)
+_DEADLINE_CAP = 10.0
+"""A host's deadline stretches by its wait for the shared budget, up to this many deadlines in all."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,21 @@ class Scanner:
             if probe.family == interim.vendor or (probe.family == "onvif" and has_onvif):
                 await probe.probe(ctx, web[0])
 
+    async def _keep_deadline(self, budget: asyncio.Timeout, address: str) -> None:
+        """Push the host's deadline out by the time it waited only for the budget all hosts share.
+
+        With many hosts in flight at a low overall rate, each host's packets queue behind the others'; that
+        wait is the scan's pace, not the host's slowness, so it does not count against the host (up to
+        ten deadlines in all, so a host can never hold a scan for ever).
+        """
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        deadline = self.options.host_deadline
+        while not budget.expired():
+            await asyncio.sleep(min(deadline / 4, 0.5))
+            if not budget.expired():
+                budget.reschedule(started + min(deadline + self.limiter.held(address), deadline * _DEADLINE_CAP))
+
     async def scan_host(self, address: str, http: httpx.AsyncClient) -> HostRecord:
         """Probe one host within its deadline; partial answers are kept when the deadline cuts it short."""
         ctx = ProbeContext(
@@ -129,17 +146,23 @@ class Scanner:
         error = None
         probed = time.monotonic()
         try:
-            async with asyncio.timeout(self.options.host_deadline):
-                states = await asyncio.gather(*(self._connect(ctx, p) for p in self.options.ports.tcp))
-                probed = time.monotonic()  # ARP resolved (or failed) before the connects returned
-                open_tcp = [p for p, is_open in zip(self.options.ports.tcp, states, strict=True) if is_open]
-                for port in open_tcp:
-                    # An open port is itself a sign: a vendor's port with nothing else answering is a lead.
-                    ctx.add(Channel.PORT, "tcp", str(port), port, "tcp-connect")
-                await self._run_probes(ctx, open_tcp)
-                await self._run_credentialed(ctx, open_tcp)
+            async with asyncio.timeout(self.options.host_deadline) as budget:
+                keeper = asyncio.create_task(self._keep_deadline(budget, address))
+                try:
+                    states = await asyncio.gather(*(self._connect(ctx, p) for p in self.options.ports.tcp))
+                    probed = time.monotonic()  # ARP resolved (or failed) before the connects returned
+                    open_tcp = [p for p, is_open in zip(self.options.ports.tcp, states, strict=True) if is_open]
+                    for port in open_tcp:
+                        # An open port is itself a sign: a vendor's port with nothing else answering is a lead.
+                        ctx.add(Channel.PORT, "tcp", str(port), port, "tcp-connect")
+                    await self._run_probes(ctx, open_tcp)
+                    await self._run_credentialed(ctx, open_tcp)
+                finally:
+                    keeper.cancel()
         except TimeoutError:
-            error = f"host deadline of {self.options.host_deadline:.0f} s reached; partial results kept"
+            held = self.limiter.held(address)
+            waited = f", beside {held:.0f} s waiting for the scan's overall rate" if held >= 1 else ""
+            error = f"host deadline of {self.options.host_deadline:.0f} s reached{waited}; partial results kept"
             ctx.anomaly("timeout", error, None, "scanner")
         finally:
             self.limiter.forget(address)
