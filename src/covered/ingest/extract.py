@@ -16,6 +16,7 @@ from typing import Literal
 
 from covered.ingest.actors import LANGUAGE_COUNTRY, ActorHit, ActorMatcher, local_bodies
 from covered.ingest.candidate import Candidate, ProposedActor
+from covered.ingest.cues import SentenceCues, is_link_line, mask_urls, sentence_cues
 from covered.ingest.dates import DateHit, find_dates, resolve_relative
 from covered.ingest.gloss import gloss
 from covered.ingest.lexicon import Lexicon, lexicon
@@ -85,10 +86,21 @@ class Extractor:
         out: list[Candidate] = []
         previous_date: DateRef | None = None
         previous_vendors: list[str] = []
+        passage_vendors: list[str] = []
         for span in sentences(text, passage.start, passage.end):
             sentence = text[span.start : span.end]
+            if is_link_line(sentence):
+                continue
             lang = self._language_at(passage, span.start)
             lex = lexicon(lang)
+            # A short paragraph full of names is often detected as another language ('Nelly's ha abbandonato
+            # Hikvision' as English): read it with the passage's tables when only those find a cue.
+            if (
+                lang != passage.language
+                and _action(sentence, lex) is None
+                and _action(sentence, lexicon(passage.language)) is not None
+            ):
+                lang, lex = passage.language, lexicon(passage.language)
             hits = find_dates(sentence, lang)
             dates = []
             for hit in hits:
@@ -97,18 +109,24 @@ class Extractor:
                 if ref.value is not None:
                     previous_date = ref
             vendor_hits = [
-                v for v in self.vendors.find(sentence, span.start) if v.vendor in self.vendors.restricted_country
+                v
+                for v in self.vendors.find(mask_urls(sentence), span.start)
+                if v.vendor in self.vendors.restricted_country
             ]
             vendors = _unique(v.vendor for v in vendor_hits)
             carried = False
             if not vendors and previous_vendors and _refers_back(sentence):
                 vendors, carried = previous_vendors, True
+            elif not vendors and passage_vendors and sentence_cues(lang).chinese_made.search(sentence):
+                # 'cameras made in China': the makers this passage has named so far.
+                vendors, carried = passage_vendors, True
             if vendors:
                 out.extend(
                     self._sentence(text, source_id, passage, span, lang, lex, vendors, vendor_hits, dates, carried)
                 )
             if vendor_hits:
                 previous_vendors = _unique(v.vendor for v in vendor_hits)
+                passage_vendors = _unique([*passage_vendors, *previous_vendors])
         return out
 
     # --- one sentence ----------------------------------------------------------------------
@@ -125,9 +143,13 @@ class Extractor:
         dates: list[tuple[DateHit, DateRef]],
         carried: bool,
     ) -> list[Candidate]:
-        sentence = text[span.start : span.end]
-        facts = self._facts(source_id, passage, span, sentence, lang, lex, vendors, dates)
+        quote = text[span.start : span.end]
+        sentence = mask_urls(quote)  # cues are matched with web addresses blanked; the quote stays verbatim
+        sc = sentence_cues(lang)
         call = lex.call.search(sentence)
+        if call is not None and sc.orders_own_units(sentence[call.end() :]):
+            call = None  # 'asked all its bases to remove': an order inside the actor, so an action of its own
+        facts = self._facts(source_id, passage, span, quote, lang, lex, vendors, dates, call)
         named = self.actors.named(sentence, span.start)
         country = None
         countries = self.actors.countries(sentence)
@@ -138,7 +160,7 @@ class Extractor:
         seen: set[tuple[str, str]] = set()
         for clause_start, clause_end in _clauses(sentence, lex):
             clause = sentence[clause_start:clause_end]
-            found = _action(clause, lex)
+            found = _action(clause, lex, sc)
             if found is None:
                 continue
             action, cue_at, cue = found
@@ -147,6 +169,10 @@ class Extractor:
                 continue  # a call for a ban: recorded as a fact below
             if lex.negation.search(clause):
                 continue
+            if sc.is_hypothetical(clause, cue_at, cue_at + len(cue)):
+                continue  # 'the ban would hurt...', 'sanctions would prevent...': no action taken
+            if self._vendor_speaks(sentence, clause_start + cue_at, vendor_hits, span.start, sc):
+                continue  # 'Dahua said it was disappointed by the ban': the vendor's words, not an action
             actors = self._actors_for(named, institutional, span.start + clause_start, span.start + clause_end)
             if not actors:
                 actors = self._actors_for(named, institutional, span.start, span.end)
@@ -193,7 +219,7 @@ class Extractor:
                         source_id,
                         passage,
                         span,
-                        sentence,
+                        quote,
                         lang,
                         actor,
                         clause_vendors,
@@ -208,6 +234,19 @@ class Extractor:
                     )
                 )
         return events + facts
+
+    def _vendor_speaks(
+        self, sentence: str, cue_at: int, vendor_hits: list[VendorHit], base: int, sc: SentenceCues
+    ) -> bool:
+        """A vendor opens the sentence and a speaker's verb follows it before the action word."""
+        first = min((v.start - base for v in vendor_hits), default=None)
+        if first is None or first > 30 or first > cue_at:
+            return False
+        speech = sc.speech.search(sentence, first, cue_at)
+        if speech is None:
+            return False
+        actors = [h for h in self.actors.named(sentence[: speech.start()]) if h.actor_type not in _NOT_ACTORS]
+        return all(h.actor_id in self.registry.vendors for h in actors)
 
     def _actors_for(self, named: list[ActorHit], institutional: list[ActorHit], a: int, z: int) -> list[ActorHit]:
         inside = [h for h in named if a <= h.start < z and h.actor_type not in _NOT_ACTORS]
@@ -277,9 +316,9 @@ class Extractor:
         lex: Lexicon,
         vendors: list[str],
         dates: list[tuple[DateHit, DateRef]],
+        call: re.Match[str] | None,
     ) -> list[Candidate]:
         found: list[tuple[FactKind, str | None, str]] = []
-        call = lex.call.search(sentence)
         if call is not None and _action(sentence[call.end() :], lex) is not None:
             found.append((FactKind.CALL_FOR_BAN, None, f"call '{call.group()}' before a restriction word"))
         deny = lex.deny.search(sentence)
@@ -506,7 +545,10 @@ def _unique(items: object) -> list[str]:
 
 _BACK = re.compile(
     r"\b(?:these|those|its|their|the company|the cameras|queste|questi|tali|sue|suoi|loro|estas|estos|sus|ces|"
-    r"leurs|diese|deren|ihre|estas|essas|disse|deres|dessa|deze|hun|te|ich|ці|їх|该|这些|इन)\b",
+    r"leurs|diese|deren|ihre|estas|essas|disse|deres|dessa|deze|hun|te|ich|ці|їх|该|这些|इन|the companies|"
+    r"the firms|both companies|le aziende|le due aziende|entrambe|las empresas|ambas empresas|les entreprises|"
+    r"les deux entreprises|die Unternehmen|beide Unternehmen|die Firmen|as empresas|virksomhederne|företagen|"
+    r"selskapene|de bedrijven|firmy|obie firmy|компанії|обидві компанії|两家公司|दोनों कंपनियों)\b",
     re.IGNORECASE,
 )
 
@@ -524,10 +566,14 @@ def _clauses(sentence: str, lex: Lexicon) -> list[tuple[int, int]]:
     return [(a, z) for a, z in pairwise(cuts) if z > a]
 
 
-def _action(clause: str, lex: Lexicon) -> tuple[Action, int, str] | None:
+def _action(clause: str, lex: Lexicon, sc: SentenceCues | None = None) -> tuple[Action, int, str] | None:
+    """The first action word of the clause (by table order) that states an action: with cues, not one that
+    names a cause ('because of the sanctions') or points back to an action already told ('this ban')."""
     for pattern, action in lex.actions:
-        m = pattern.search(clause)
-        if m is not None:
+        for m in pattern.finditer(clause):
+            before = clause[: m.start()]
+            if sc is not None and (sc.is_cause(before) or sc.is_back_reference(before)):
+                continue
             return action, m.start(), m.group()
     return None
 
