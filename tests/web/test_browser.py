@@ -107,7 +107,7 @@ def test_change_a_remediation_status_and_see_it_in_the_history(page: object) -> 
     sign_in(page, "ed")
     page.goto("/findings?status=open")
     shot(page, "findings")
-    page.locator("#findings tbody tr td:nth-child(2) a").first.click()
+    page.locator("#findings tbody tr td.device a").first.click()
     page.wait_for_url("**/devices/*")
     finding = page.locator("article.finding").first
     finding.get_by_label("New status").select_option("replaced")

@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from fastapi import Depends, FastAPI, Form, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -29,7 +29,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -38,7 +38,7 @@ from covered.registry import Registry
 from covered.registry.query import parse_date_bound
 from covered.report.registry_views import record_view
 from covered.store import Store
-from covered.store.tracking import diff_scans, remediate
+from covered.store.tracking import diff_scans, remediate, remediate_findings
 from covered.web import charts, queries
 from covered.web.directory import DIRECTORY_FILTERS, directory, lookup
 from covered.web.users import (
@@ -81,6 +81,8 @@ class Forbidden(Exception):
 
 _STATUSES = ["open", "planned", "removed", "replaced", "exempted"]
 PageNo = Annotated[int, Query(alias="page", ge=1, le=1_000_000)]
+MAX_BULK = 500
+"""Most findings one bulk status change takes (a page shows 50)."""
 
 
 class DeviceQuery(BaseModel):
@@ -568,17 +570,55 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
     async def findings_page(
         request: Request, current: Viewer, f: Annotated[FindingQuery, Query()], page_no: PageNo = 1
     ) -> Response:
-        filters = queries.FindingFilter(**f.model_dump())
-        return page(
-            request,
-            "findings.html",
-            {
-                "result": queries.finding_page(store, filters, page_no),
-                "f": filters,
-                "choices": queries.finding_choices(store),
-                "query": _query_string(request, drop={"page"}),
-            },
-        )
+        return findings_view(request, queries.FindingFilter(**f.model_dump()), page_no)
+
+    def findings_view(
+        request: Request,
+        filters: queries.FindingFilter,
+        page_no: int,
+        problem: dict[str, Any] | None = None,
+        status: int = 200,
+    ) -> Response:
+        query = urlencode([(k, v) for k, v in vars(filters).items() if v])
+        context = {
+            "result": queries.finding_page(store, filters, page_no),
+            "f": filters,
+            "choices": queries.finding_choices(store),
+            "query": query,
+            "here": urlencode([*parse_qsl(query), ("page", str(page_no))]),
+            "statuses": _STATUSES,
+            "problem": problem or {},
+        }
+        return page(request, "findings.html", context, status)
+
+    @app.post("/findings/status", include_in_schema=False)
+    def bulk_status_form(
+        request: Request,
+        current: Editor,
+        status: Annotated[str, Form(max_length=16)],
+        reason: Annotated[str, Form(max_length=2000)],
+        csrf: Annotated[str, Form(max_length=128)],
+        finding: Annotated[list[int], Form(max_length=MAX_BULK)] = [],  # noqa: B006 (FastAPI copies defaults)
+        waiver: Annotated[str, Form(max_length=255)] = "",
+        expires: Annotated[str, Form(max_length=10)] = "",
+        back: Annotated[str, Form(max_length=2000)] = "",
+    ) -> Response:
+        """Several findings to one status with one reason (the single form's rules); one audit entry each."""
+        check_csrf(current, csrf)
+        # Back to the list as it was: only the list's own parameters, re-encoded (never a URL the form supplies).
+        kept = {k: v for k, v in parse_qsl(back) if k in {*FindingQuery.model_fields, "page"}}
+        try:
+            _change_statuses(store, current, finding, status, reason, waiver, expires)
+        except UsageError as exc:
+            typed = {"status": status, "reason": reason, "waiver": waiver, "expires": expires}
+            problem = {"message": web_message(exc, api=False), "values": typed, "chosen": set(finding)}
+            try:
+                filters = FindingQuery.model_validate({k: v for k, v in kept.items() if k != "page"})
+            except ValidationError:
+                filters = FindingQuery()
+            page_no = int(kept["page"]) if kept.get("page", "").isdigit() else 1
+            return findings_view(request, queries.FindingFilter(**filters.model_dump()), page_no, problem, 400)
+        return RedirectResponse(f"/findings?{urlencode(kept)}", status_code=303)
 
     @app.get("/audit", response_class=HTMLResponse, include_in_schema=False)
     async def audit_page(request: Request, current: Viewer, page_no: PageNo = 1) -> Response:
@@ -879,6 +919,17 @@ def _finding_device(store: Store, finding_id: int) -> int:
         if row is None:
             raise LookupError(f"no finding {finding_id}")
         return row.device_id
+
+
+def _change_statuses(
+    store: Store, current: User, finding_ids: list[int], status: str, reason: str, waiver: str, expires: str
+) -> list[int]:
+    """Several findings to one status in one transaction (all or none); the ids that changed."""
+    unknown = [i for i in finding_ids if not queries.storable_id(i)]
+    if unknown:
+        raise UsageError("--finding", f"no finding {unknown[0]}")
+    until = parse_date_bound("expires", expires, end=True) if expires else None
+    return remediate_findings(store, finding_ids, status, reason, current.name, waiver=waiver or None, expires=until)
 
 
 def _change_status(
