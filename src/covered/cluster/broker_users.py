@@ -55,7 +55,7 @@ def create_site_user(broker_url: str, site: str) -> SiteCredentials:
     """Create (or reset) the site's broker user with a new random password; returns its workers' URL."""
     queue = re.escape(site_queue(site))
     user = f"covered-site-{site}"
-    password = secrets.token_urlsafe(24)
+    password = secrets.token_hex(24)  # hex: a password starting with "-" would be read by rabbitmqctl as an option
     vhost = vhost_of(broker_url)
     users = {line.split("\t")[0] for line in _ctl("-q", "list_users").splitlines()}
     if user in users:
