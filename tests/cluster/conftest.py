@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -43,7 +44,7 @@ def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def amqp_url() -> Iterator[str]:
+def broker_url() -> Iterator[str]:
     """The administrator's AMQP URL of a real broker (scripts/rabbitmq.sh; stopped again if this run started it)."""
     given = os.environ.get("COVERED_TEST_AMQP_URL")
     if given:
@@ -63,6 +64,27 @@ def amqp_url() -> Iterator[str]:
 @pytest.fixture(autouse=True)
 def _rabbitmqctl(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COVERED_RABBITMQCTL", f"bash {RABBITMQ_SH} ctl")
+
+
+def _ctl(*args: str) -> None:
+    subprocess.run(["bash", str(RABBITMQ_SH), "ctl", "-q", *args], capture_output=True, timeout=120, check=True)
+
+
+@pytest.fixture
+def amqp_url(broker_url: str, _rabbitmqctl: None) -> Iterator[str]:
+    """The administrator's URL on a virtual host of this test alone, deleted afterwards.
+
+    Every queue (the results queue too) lives in it, so tests run at the same time on one broker never take
+    each other's messages.
+    """
+    vhost = f"covered-test-{secrets.token_hex(4)}"
+    parts = urlsplit(broker_url)
+    _ctl("add_vhost", vhost)
+    try:
+        _ctl("set_permissions", "-p", vhost, unquote(parts.username or "guest"), ".*", ".*", ".*")
+        yield urlunsplit((parts.scheme, parts.netloc, f"/{vhost}", "", ""))
+    finally:
+        _ctl("delete_vhost", vhost)
 
 
 @pytest.fixture

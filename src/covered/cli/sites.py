@@ -97,8 +97,13 @@ def sites_list(db: DbOpt = None, broker: BrokerOpt = None) -> None:
         heard = [w for w in workers if w.site == site.name]
         seen = ", ".join(f"{w.name} ({w.version}, {w.last_seen:%Y-%m-%d %H:%M:%S}, {w.chunks} chunks)" for w in heard)
         table.add_row(
-            escape(site.name), ", ".join(site.networks), f"{site.rate:.0f}", f"{site.host_rate:.0f}",
-            str(site.workers), "?" if depth is None else str(depth), escape(seen) or "none yet",
+            escape(site.name),
+            ", ".join(site.networks),
+            f"{site.rate:.0f}",
+            f"{site.host_rate:.0f}",
+            str(site.workers),
+            "?" if depth is None else str(depth),
+            escape(seen) or "none yet",
         )
     out.print(table)
 
@@ -160,12 +165,12 @@ def sites_scan(
 def sites_status(
     name: Annotated[str | None, typer.Argument(help="Site name (default: all).")] = None, db: DbOpt = None
 ) -> None:
-    """Site scans with their progress (chunks merged of chunks queued)."""
+    """Site scans with their progress (chunks merged of chunks queued, chunks failed and why)."""
     from covered.cluster.sites import site_progress
     from covered.store import open_store
 
     table = Table(title="site scans")
-    for column in ("scan", "site", "status", "chunks", "hosts"):
+    for column in ("scan", "site", "status", "chunks", "failed", "hosts", "why"):
         table.add_column(column)
     for row in site_progress(open_store(db), name):
         table.add_row(
@@ -173,7 +178,9 @@ def sites_status(
             escape(row.site),
             row.status,
             f"{row.chunks_done}/{row.chunks_total}",
+            str(row.chunks_failed),
             str(row.hosts_total),
+            escape(row.failure or ""),
         )
     out.print(table)
 
@@ -193,8 +200,7 @@ def sites_schedule(
     schedule_id = add_schedule(store, name, cron, targets)
     row = next(r for r in list_schedules(store, name) if r.id == schedule_id)
     err.print(
-        f"schedule {schedule_id} of site {escape(name)}: '{escape(cron)}', "
-        f"first run {row.next_run:%Y-%m-%d %H:%M} UTC"
+        f"schedule {schedule_id} of site {escape(name)}: '{escape(cron)}', first run {row.next_run:%Y-%m-%d %H:%M} UTC"
     )
 
 
@@ -205,6 +211,12 @@ def worker(
     scope: Annotated[Path | None, typer.Option("--scope", help="YAML allow/deny CIDRs this worker enforces.")] = None,
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=16, help="Chunks at once.")] = 1,
     name: Annotated[str | None, typer.Option("--name", help="Worker name (default: SITE@host name).")] = None,
+    retries: Annotated[
+        int, typer.Option("--retries", min=0, max=20, help="Tries after the first before a chunk is reported failed.")
+    ] = 5,
+    retry_delay: Annotated[
+        float, typer.Option("--retry-delay", min=0.1, max=3600, help="Seconds before the first retry (then doubled).")
+    ] = 5.0,
 ) -> None:
     """Run a site worker: connect out to the broker, scan the site's chunks, send results to the centre."""
     from covered.cli.root import selected_registry
@@ -218,7 +230,7 @@ def worker(
     identity = SiteWorkerIdentity(check_site_name(site), Scope.load(scope, allow_public=False), name)
     identifier = identifier_for(selected_registry())
     err.print(f"worker {escape(identity.name)} of site {escape(site)}: waiting for chunks")
-    run_site_worker(url, identity, identifier, concurrency)
+    run_site_worker(url, identity, identifier, concurrency, retries, retry_delay)
 
 
 @app.command()

@@ -14,21 +14,29 @@ Settings and why (measured and sourced in docs/architecture.md):
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from celery import Celery
+from celery.exceptions import SoftTimeLimitExceeded
 from kombu import Connection, Exchange, Queue  # type: ignore[attr-defined]
 
 from covered.cluster.broker_users import RESULTS_EXCHANGE, RESULTS_QUEUE
 from covered.cluster.engine import site_queue
-from covered.cluster.orders import ChunkOrder, ChunkResult
+from covered.cluster.orders import ChunkFailure, ChunkOrder, ChunkResult
 from covered.errors import UsageError
 
 __all__ = ["CeleryEngine", "make_app", "results_queue", "run_centre", "run_site_worker", "site_queue_entity"]
 
 CHUNK_TIME_LIMIT = 20 * 60
-"""Seconds a chunk may take before its worker process is killed and the chunk given back."""
+"""Seconds a chunk may take before its worker process is killed."""
+CHUNK_SOFT_LIMIT = CHUNK_TIME_LIMIT - 60
+"""Seconds after which the chunk's task is interrupted, so it fails (and is retried or reported) in time."""
+RETRIES = 5
+"""Tries after the first before a worker reports a chunk failed."""
+RETRY_DELAY = 5.0
+"""Seconds before the first retry; each further retry waits twice as long."""
 _state: dict[str, Any] = {}
 """What the task functions need in the worker process: set before the worker starts (and so before it forks)."""
 
@@ -65,6 +73,7 @@ def make_app(broker_url: str) -> Celery:
         worker_send_task_events=False,
         task_send_sent_event=False,
         task_time_limit=CHUNK_TIME_LIMIT,
+        task_soft_time_limit=CHUNK_SOFT_LIMIT,
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,
         task_create_missing_queues=False,
@@ -73,24 +82,44 @@ def make_app(broker_url: str) -> Celery:
         task_queues=[],
     )
 
-    # A chunk that fails (broker refused the result, scanner error) is retried from the site's own queue with
-    # back-off; after the last try it stays "queued" in the store, visible in `covered sites status`.
-    @app.task(  # type: ignore[untyped-decorator]
-        name="covered.scan_chunk", bind=True, autoretry_for=(Exception,), retry_backoff=5, max_retries=5
-    )
+    # A chunk that fails (scanner error, broker refused its result) is tried again in the same task with doubling
+    # back-off: a re-published retry would need the site user to write where the broker may refuse it, and a
+    # refused publish is lost without an error. After the last try the worker reports the failure and the centre
+    # marks the chunk failed, so no scan waits for it. A worker that dies mid-chunk is still covered by acks_late.
+    @app.task(name="covered.scan_chunk", bind=True)  # type: ignore[untyped-decorator]
     def scan_chunk(task: Any, record: dict[str, Any]) -> None:
-        from covered.cluster.work import run_chunk
-
         order = ChunkOrder.from_record(record)
-        result = run_chunk(order, _state["identity"], _state["identifier"])
-        task.app.send_task(
-            "covered.merge_chunk",
-            args=[result.record()],
-            queue=results_queue(declare=False),
-            exchange=RESULTS_EXCHANGE,
-            routing_key="results",
-            user_id=_state["broker_user"],
-        )
+        retries, delay = int(_state.get("retries", RETRIES)), float(_state.get("retry_delay", RETRY_DELAY))
+        tries, reason = 0, ""
+        while tries <= retries:
+            tries += 1
+            try:
+                _scan_and_publish(task.app, order)
+                return
+            except UsageError as exc:  # an order this worker must refuse: trying again changes nothing
+                reason = exc.one_line()
+                break
+            except SoftTimeLimitExceeded:
+                reason = f"took longer than {CHUNK_SOFT_LIMIT} s"
+                break
+            except Exception as exc:
+                reason = f"{type(exc).__name__}: {exc}"
+                logging.getLogger("covered.cluster").warning(
+                    "covered: chunk %s of scan %s, try %s: %s", order.seq, order.scan_id, tries, reason
+                )
+                if tries <= retries:
+                    time.sleep(delay * 2 ** (tries - 1))
+        _give_up(task.app, order, tries, reason)
+
+    @app.task(name="covered.chunk_failed", bind=True)  # type: ignore[untyped-decorator]
+    def chunk_failed(task: Any, record: dict[str, Any]) -> None:
+        from covered.cluster.merge import fail_chunk
+
+        sender = (task.request.properties or {}).get("user_id")
+        try:
+            fail_chunk(_state["store"], ChunkFailure.from_record(record), sender=str(sender) if sender else "")
+        except UsageError as exc:
+            logging.getLogger("covered.cluster").error("covered: %s", exc.one_line())
 
     @app.task(name="covered.merge_chunk", bind=True)  # type: ignore[untyped-decorator]
     def merge_chunk(task: Any, record: dict[str, Any]) -> None:
@@ -105,6 +134,38 @@ def make_app(broker_url: str) -> Celery:
             logging.getLogger("covered.cluster").error("covered: %s", exc.one_line())
 
     return app
+
+
+def _scan_and_publish(app: Celery, order: ChunkOrder) -> None:
+    """Probe the chunk and send its result to the centre."""
+    from covered.cluster.work import run_chunk
+
+    result = run_chunk(order, _state["identity"], _state["identifier"])
+    _publish(app, "covered.merge_chunk", result.record())
+
+
+def _publish(app: Celery, task: str, record: dict[str, Any]) -> None:
+    """Send a record to the centre through the results exchange, as this worker's broker user."""
+    app.send_task(
+        task,
+        args=[record],
+        queue=results_queue(declare=False),
+        exchange=RESULTS_EXCHANGE,
+        routing_key="results",
+        user_id=_state["broker_user"],
+    )
+
+
+def _give_up(app: Celery, order: ChunkOrder, tries: int, reason: str) -> None:
+    """Report a chunk failed to the centre (the order is then acknowledged: it is not tried again)."""
+    from covered import __version__
+
+    identity = _state["identity"]
+    failure = ChunkFailure(order.scan_id, order.site, order.seq, identity.name, __version__, tries, reason)
+    logging.getLogger("covered.cluster").error(
+        "covered: chunk %s of scan %s failed after %s: %s", order.seq, order.scan_id, tries, reason
+    )
+    _publish(app, "covered.chunk_failed", failure.record())
 
 
 def _user_of(broker_url: str) -> str:
@@ -156,11 +217,24 @@ class CeleryEngine:
             return None
 
 
-def run_site_worker(broker_url: str, identity: Any, identifier: Any, concurrency: int = 1) -> None:
+def run_site_worker(
+    broker_url: str,
+    identity: Any,
+    identifier: Any,
+    concurrency: int = 1,
+    retries: int = RETRIES,
+    retry_delay: float = RETRY_DELAY,
+) -> None:
     """Consume only the site's queue, forever (until SIGTERM); outbound connections only."""
     app = make_app(broker_url)
     app.conf.task_queues = [site_queue_entity(identity.site)]
-    _state.update(identity=identity, identifier=identifier, broker_user=_user_of(broker_url))
+    _state.update(
+        identity=identity,
+        identifier=identifier,
+        broker_user=_user_of(broker_url),
+        retries=retries,
+        retry_delay=retry_delay,
+    )
     app.worker_main(
         [
             "worker",

@@ -15,8 +15,9 @@ from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, insert, select, update
 
-from covered.cluster.orders import ChunkResult, host_from_record
+from covered.cluster.orders import ChunkFailure, ChunkResult, host_from_record
 from covered.errors import UsageError
+from covered.report.wording import plural
 from covered.store import HostRecord, Store
 from covered.store.schema import (
     DeviceResultRow,
@@ -27,7 +28,7 @@ from covered.store.schema import (
     SiteWorkerRow,
 )
 
-__all__ = ["MergeOutcome", "merge_chunk"]
+__all__ = ["MergeOutcome", "fail_chunk", "merge_chunk"]
 
 
 @dataclass(frozen=True)
@@ -83,15 +84,78 @@ def _rows(scan_id: int, records: Sequence[HostRecord], now: dt.datetime) -> tupl
     return observations, results, marks
 
 
-def _note_worker(session: Any, result: ChunkResult, now: dt.datetime) -> None:
-    row = session.scalars(
-        select(SiteWorkerRow).where(SiteWorkerRow.site == result.site, SiteWorkerRow.name == result.worker)
-    ).first()
+def _note_worker(session: Any, name: str, site: str, version: str, now: dt.datetime) -> None:
+    row = session.scalars(select(SiteWorkerRow).where(SiteWorkerRow.site == site, SiteWorkerRow.name == name)).first()
     if row is None:
-        worker = SiteWorkerRow(site=result.site, name=result.worker, version=result.version, last_seen=now, chunks=1)
-        session.add(worker)
+        session.add(SiteWorkerRow(site=site, name=name, version=version, last_seen=now, chunks=1))
     else:
-        row.version, row.last_seen, row.chunks = result.version, now, row.chunks + 1
+        row.version, row.last_seen, row.chunks = version, now, row.chunks + 1
+
+
+def _settle(session: Any, scan_id: int, now: dt.datetime) -> bool:
+    """After a chunk settled: fail the scan when every chunk is settled and one failed; True when the caller
+    must complete it (every chunk done, claimed in this transaction so only one merger ever completes a scan).
+
+    A failed scan is not merged into tracking: its failed chunk's hosts were not probed, and tracking would
+    take their silence for devices gone.
+    """
+    states = dict(
+        session.execute(
+            select(ScanChunkRow.state, func.count()).where(ScanChunkRow.scan_id == scan_id).group_by(ScanChunkRow.state)
+        ).all()
+    )
+    if any(state not in {"done", "failed"} for state in states):
+        return False
+    if states.get("failed"):
+        session.execute(update(ScanRow).where(ScanRow.id == scan_id).values(status="failed", finished_at=now))
+        return False
+    claimed = session.execute(
+        update(ScanRow).where(ScanRow.id == scan_id, ScanRow.status != "merging").values(status="merging")
+    )
+    return bool(getattr(claimed, "rowcount", 0))
+
+
+def _locked_chunk(session: Any, scan_id: int, seq: int, site: str, sender: str | None) -> ScanChunkRow:
+    """The chunk row, locked; UsageError when it does not exist or the sender is not its site's broker user."""
+    from covered.store.schema import SiteRow
+
+    chunk = session.scalars(
+        select(ScanChunkRow).where(ScanChunkRow.scan_id == scan_id, ScanChunkRow.seq == seq).with_for_update()
+    ).first()
+    if chunk is None:
+        raise UsageError("chunk result", f"scan {scan_id} has no chunk {seq}")
+    if chunk.site != site:
+        raise UsageError("chunk result", f"chunk {seq} of scan {scan_id} belongs to another site")
+    if sender is not None:
+        owner = session.scalars(select(SiteRow.broker_user).where(SiteRow.name == chunk.site)).first()
+        if owner is not None and sender != owner:
+            raise UsageError("chunk result", f"sent by broker user {sender!r}, not by site {chunk.site}'s")
+    return cast(ScanChunkRow, chunk)
+
+
+def fail_chunk(store: Store, failure: ChunkFailure, sender: str | None = None) -> bool:
+    """Mark a chunk failed with the worker's reason on each of its hosts; True when it was not settled before.
+
+    A chunk already done stays done (another delivery finished it). When it was the scan's last unsettled
+    chunk, the scan is failed, so nothing waits for it.
+    """
+    now = dt.datetime.now(dt.UTC)
+    with store.session() as session, session.begin():
+        chunk = _locked_chunk(session, failure.scan_id, failure.seq, failure.site, sender)
+        _note_worker(session, failure.worker, failure.site, failure.version, now)
+        if chunk.state in {"done", "failed"}:
+            return False
+        why = f"chunk {failure.seq} failed after {plural(failure.tries, 'try', 'tries')} on {failure.worker}: "
+        hosts = cast(Table, ScanHostRow.__table__)
+        session.execute(
+            update(hosts)
+            .where(hosts.c.scan_id == failure.scan_id, hosts.c.address.in_(chunk.addresses))
+            .values(state="error", error=(why + failure.reason)[:2000], finished_at=now)
+        )
+        chunk.state, chunk.worker, chunk.finished_at = "failed", failure.worker, now
+        session.flush()
+        _settle(session, failure.scan_id, now)
+    return True
 
 
 def merge_chunk(store: Store, result: ChunkResult, sender: str | None = None) -> MergeOutcome:
@@ -100,27 +164,15 @@ def merge_chunk(store: Store, result: ChunkResult, sender: str | None = None) ->
     ``sender`` is the broker user that published the result (validated by the broker): when given, it must be
     the chunk's site's own user, so one site cannot write results into another site's scan.
     """
-    from covered.store.schema import SiteRow
-
     now = dt.datetime.now(dt.UTC)
     with store.session() as session, session.begin():
-        chunk = session.scalars(
-            select(ScanChunkRow)
-            .where(ScanChunkRow.scan_id == result.scan_id, ScanChunkRow.seq == result.seq)
-            .with_for_update()
-        ).first()
-        if chunk is None:
-            raise UsageError("chunk result", f"scan {result.scan_id} has no chunk {result.seq}")
-        if chunk.site != result.site:
-            raise UsageError("chunk result", f"chunk {result.seq} of scan {result.scan_id} belongs to another site")
-        if sender is not None:
-            owner = session.scalars(select(SiteRow.broker_user).where(SiteRow.name == chunk.site)).first()
-            if owner is not None and sender != owner:
-                raise UsageError("chunk result", f"sent by broker user {sender!r}, not by site {chunk.site}'s")
+        chunk = _locked_chunk(session, result.scan_id, result.seq, result.site, sender)
         chunk.results += 1
-        _note_worker(session, result, now)
+        _note_worker(session, result.worker, result.site, result.version, now)
         if chunk.state == "done":
             return MergeOutcome(merged=False, scan_complete=False)
+        # A chunk reported failed whose result arrives after all (a retry that did finish) is merged: what it
+        # found is real, and a scan failed for that chunk alone then completes.
         records = [host_from_record(h, chunk.addresses) for h in result.hosts]
         seen = {r.address for r in records}
         missing = [a for a in chunk.addresses if a not in seen]
@@ -140,20 +192,7 @@ def merge_chunk(store: Store, result: ChunkResult, sender: str | None = None) ->
         )
         chunk.state, chunk.worker, chunk.finished_at = "done", result.worker, now
         session.flush()
-        left = session.scalar(
-            select(func.count())
-            .select_from(ScanChunkRow)
-            .where(ScanChunkRow.scan_id == result.scan_id, ScanChunkRow.state != "done")
-        )
-        last = left == 0
-        if last:
-            # Claimed in the same transaction, so only one merger ever completes a scan.
-            claimed = session.execute(
-                update(ScanRow)
-                .where(ScanRow.id == result.scan_id, ScanRow.status != "merging")
-                .values(status="merging")
-            )
-            last = bool(getattr(claimed, "rowcount", 0))
+        last = _settle(session, result.scan_id, now)
     if last:
         from covered.store.tracking import merge_scan
 

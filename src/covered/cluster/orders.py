@@ -20,6 +20,7 @@ from covered.store import HostRecord
 
 __all__ = [
     "MAX_CHUNK",
+    "ChunkFailure",
     "ChunkOrder",
     "ChunkResult",
     "host_from_record",
@@ -101,6 +102,39 @@ class ChunkResult:
         if len(result.hosts) > MAX_CHUNK:
             raise UsageError("chunk result", f"{len(result.hosts)} hosts; at most {MAX_CHUNK} per chunk")
         return result
+
+
+@dataclass(frozen=True)
+class ChunkFailure:
+    """A chunk a site worker gave up on after its last try, and why: the centre marks it failed."""
+
+    scan_id: int
+    site: str
+    seq: int
+    worker: str
+    version: str
+    tries: int
+    reason: str
+
+    def record(self) -> dict[str, Any]:
+        """The failure as JSON-ready data."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_record(cls, data: dict[str, Any]) -> ChunkFailure:
+        """The failure from its JSON data; UsageError when it is not one."""
+        try:
+            return cls(
+                scan_id=int(data["scan_id"]),
+                site=str(data["site"])[:64],
+                seq=int(data["seq"]),
+                worker=str(data["worker"])[:255],
+                version=str(data["version"])[:64],
+                tries=int(data["tries"]),
+                reason=str(data["reason"])[:500],
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise UsageError("chunk failure", f"malformed: {exc}") from None
 
 
 def options_to_record(options: ScanOptions) -> dict[str, Any]:

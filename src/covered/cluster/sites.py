@@ -15,10 +15,18 @@ from covered.collect.scanner import ScanOptions
 from covered.collect.targets import Scope, expand_targets
 from covered.errors import UsageError
 from covered.store import Store
-from covered.store.schema import ScanChunkRow, ScanRow, SiteRow, SiteScheduleRow
+from covered.store.schema import ScanChunkRow, ScanHostRow, ScanRow, SiteRow, SiteScheduleRow
 
-__all__ = ["QueuedScan", "SiteProgress", "add_site", "get_site", "list_sites", "queue_site_scan", "remove_site",
-           "site_progress"]
+__all__ = [
+    "QueuedScan",
+    "SiteProgress",
+    "add_site",
+    "get_site",
+    "list_sites",
+    "queue_site_scan",
+    "remove_site",
+    "site_progress",
+]
 
 DEFAULT_CHUNK = 128
 
@@ -44,7 +52,11 @@ def add_site(
         if session.scalars(select(SiteRow).where(SiteRow.name == name)).first() is not None:
             raise UsageError("SITE", f"site {name!r} exists already (remove it first)")
         row = SiteRow(
-            name=name, networks=_networks(networks), rate=rate, host_rate=host_rate, workers=workers,
+            name=name,
+            networks=_networks(networks),
+            rate=rate,
+            host_rate=host_rate,
+            workers=workers,
             broker_user=broker_user,
         )
         session.add(row)
@@ -145,10 +157,13 @@ class SiteProgress:
     chunks_done: int
     chunks_total: int
     hosts_total: int
+    chunks_failed: int = 0
+    failure: str | None = None
+    """Why the first failed chunk failed (as its worker reported it), None when none failed."""
 
 
 def site_progress(store: Store, site: str | None = None, limit: int = 50) -> list[SiteProgress]:
-    """The newest site scans (of one site or all) with their chunk counts."""
+    """The newest site scans (of one site or all) with their chunk counts and why a chunk failed."""
     with store.session() as session:
         query = (
             select(
@@ -156,6 +171,7 @@ def site_progress(store: Store, site: str | None = None, limit: int = 50) -> lis
                 ScanChunkRow.site,
                 func.count(),
                 func.sum(case((ScanChunkRow.state == "done", 1), else_=0)),
+                func.sum(case((ScanChunkRow.state == "failed", 1), else_=0)),
             )
             .group_by(ScanChunkRow.scan_id, ScanChunkRow.site)
             .order_by(ScanChunkRow.scan_id.desc())
@@ -165,7 +181,30 @@ def site_progress(store: Store, site: str | None = None, limit: int = 50) -> lis
             query = query.where(ScanChunkRow.site == site)
         rows = list(session.execute(query))
         scans = {s.id: s for s in session.scalars(select(ScanRow).where(ScanRow.id.in_([r[0] for r in rows])))}
+        failures: dict[int, str | None] = {}
+        for scan_id, *_rest, failed in rows:
+            if failed:
+                first = session.scalars(
+                    select(ScanChunkRow)
+                    .where(ScanChunkRow.scan_id == scan_id, ScanChunkRow.state == "failed")
+                    .order_by(ScanChunkRow.seq)
+                    .limit(1)
+                ).one()
+                failures[scan_id] = session.scalar(
+                    select(ScanHostRow.error).where(
+                        ScanHostRow.scan_id == scan_id, ScanHostRow.address == first.addresses[0]
+                    )
+                )
     return [
-        SiteProgress(scan_id, name, scans[scan_id].status, int(done or 0), int(total), scans[scan_id].hosts_total)
-        for scan_id, name, total, done in rows
+        SiteProgress(
+            scan_id,
+            name,
+            scans[scan_id].status,
+            int(done or 0),
+            int(total),
+            scans[scan_id].hosts_total,
+            int(failed or 0),
+            failures.get(scan_id),
+        )
+        for scan_id, name, total, done, failed in rows
     ]
