@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from covered.errors import DataError
 from covered.model import ASSET_FIELDS
+from covered.report.tables import safe_cell
 from covered.report.wording import plural, shown_time
 from covered.store import Store
 from covered.store.schema import AuditRow, DeviceRow, FindingRow, ObservationRow, SightingRow, SilenceAttestationRow
@@ -453,7 +454,8 @@ def render_csv(data: ReportData) -> str:
         for finding in by_device.get(device["key"], [{}]):
             lead = (device.get("lead") or {}).get("summary")
             row = {**device, "lead": lead, **{k: v for k, v in finding.items() if k != "device"}}
-            writer.writerow(row | {"attributes": _shown(device.get("attributes") or None)})
+            row |= {"attributes": _shown(device.get("attributes") or None)}
+            writer.writerow({k: safe_cell(v) for k, v in row.items() if k in columns})
     return buffer.getvalue()
 
 

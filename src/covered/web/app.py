@@ -39,7 +39,7 @@ from covered.registry.query import parse_date_bound
 from covered.report.registry_views import record_view
 from covered.store import Store
 from covered.store.tracking import diff_scans, remediate, remediate_findings
-from covered.web import charts, queries
+from covered.web import charts, downloads, queries
 from covered.web.directory import DIRECTORY_FILTERS, directory, lookup
 from covered.web.users import (
     SESSION_HOURS,
@@ -520,6 +520,24 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
                 "sort_query": _query_string(request, drop={"page", "sort", "order"}),
             },
         )
+
+    @app.get("/devices.{fmt}", include_in_schema=False)
+    def devices_download(current: Viewer, fmt: str, f: Annotated[DeviceQuery, Query()]) -> Response:
+        """The device list's current view, every row, as CSV or XLSX."""
+        if fmt not in downloads.FORMATS:
+            raise LookupError(f"no download format {fmt!r} (csv or xlsx)")
+        records, total = queries.device_export(store, f.to_filter())
+        rows = downloads.device_rows(records)
+        return downloads.download("devices", fmt, downloads.DEVICE_COLUMNS, rows, total, f.model_dump())
+
+    @app.get("/findings.{fmt}", include_in_schema=False)
+    def findings_download(current: Viewer, fmt: str, f: Annotated[FindingQuery, Query()]) -> Response:
+        """The findings list's current view, every row, as CSV or XLSX."""
+        if fmt not in downloads.FORMATS:
+            raise LookupError(f"no download format {fmt!r} (csv or xlsx)")
+        records, total = queries.finding_export(store, queries.FindingFilter(**f.model_dump()))
+        rows = downloads.finding_rows(records)
+        return downloads.download("findings", fmt, downloads.FINDING_COLUMNS, rows, total, f.model_dump())
 
     choices_cache: list[tuple[float, dict[str, list[str]]]] = []
 

@@ -161,35 +161,61 @@ def _device_where(query: Select[Any], f: DeviceFilter) -> Select[Any]:
     return query
 
 
+def _device_ordering(f: DeviceFilter) -> list[Any]:
+    column: Any = DEVICE_SORTS[f.sort]
+    return [column.desc() if f.order == "desc" else column.asc(), DeviceRow.id.asc()]
+
+
 def device_page(store: Store, f: DeviceFilter, page: int = 1, *, evidence: bool = True) -> Page:
     """Devices matching the filter, sorted, one page at a time, each with its count of open findings.
 
     Without ``evidence`` the attribution column (the largest, JSON) is not read: the list page shows none of it.
     """
     f.check()
-    column: Any = DEVICE_SORTS[f.sort]
-    ordering = [column.desc() if f.order == "desc" else column.asc(), DeviceRow.id.asc()]
+    ordering = _device_ordering(f)
     with store.session() as session:
         rows_query = select(DeviceRow) if evidence else select(DeviceRow).options(defer(DeviceRow.attribution))
         query = _device_where(rows_query, f).order_by(*ordering)
         count = _device_where(select(func.count(DeviceRow.id)), f)
         rows, total, page, pages = _page(session, query, page, count)
-        devices = [row[0] for row in rows]
-        counts: dict[tuple[int, str], int] = {
+        records = _with_finding_counts(session, [row[0] for row in rows], evidence)
+    return Page(records, total, page, pages)
+
+
+MAX_EXPORT = 100_000
+"""Most rows one download of a list holds (the download says when the view had more)."""
+
+
+def device_export(store: Store, f: DeviceFilter, limit: int = MAX_EXPORT) -> tuple[list[dict[str, Any]], int]:
+    """Every device of the list's current view (its filters and sort, no paging) up to ``limit``, and the total."""
+    f.check()
+    ordering = _device_ordering(f)
+    with store.session() as session:
+        query = _device_where(select(DeviceRow).options(defer(DeviceRow.attribution)), f).order_by(*ordering)
+        total = int(session.scalar(_device_where(select(func.count(DeviceRow.id)), f)) or 0)
+        devices = list(session.scalars(query.limit(limit)))
+        return _with_finding_counts(session, devices, evidence=False), total
+
+
+def _with_finding_counts(session: Session, devices: list[DeviceRow], evidence: bool) -> list[dict[str, Any]]:
+    """Device records with their counts of open and of to-review findings."""
+    counts: dict[tuple[int, str], int] = {}
+    for start in range(0, len(devices), 5000):  # bounded IN lists, for SQLite's and PostgreSQL's parameter caps
+        batch = [d.id for d in devices[start : start + 5000]]
+        counts |= {
             (device_id, status): n
             for device_id, status, n in session.execute(
                 select(FindingRow.device_id, FindingRow.status, func.count(FindingRow.id))
-                .where(FindingRow.device_id.in_([d.id for d in devices]), FindingRow.status.in_(["open", "review"]))
+                .where(FindingRow.device_id.in_(batch), FindingRow.status.in_(["open", "review"]))
                 .group_by(FindingRow.device_id, FindingRow.status)
             ).all()
         }
     # Open and to-review are told apart: a finding under review is not yet an obligation to act.
-    records = [
+    return [
         device_record(d, evidence=evidence)
         | {"open_findings": counts.get((d.id, "open"), 0), "review_findings": counts.get((d.id, "review"), 0)}
         for d in devices
     ]
-    return Page(records, total, page, pages)
 
 
 MAX_LEADS = 1000
@@ -398,6 +424,27 @@ def finding_page(store: Store, f: FindingFilter, page: int = 1) -> Page:
             for finding, device in rows
         ]
     return Page(out, total, page, pages)
+
+
+def finding_export(store: Store, f: FindingFilter, limit: int = MAX_EXPORT) -> tuple[list[dict[str, Any]], int]:
+    """Every finding of the list's current view (no paging) up to ``limit``, each with its device, and the total."""
+    f.check()
+    with store.session() as session:
+        query = _finding_where(
+            select(FindingRow, DeviceRow)
+            .join(DeviceRow, DeviceRow.id == FindingRow.device_id)
+            .options(defer(DeviceRow.attribution)),
+            f,
+        ).order_by(FindingRow.due.asc(), FindingRow.id.asc())
+        count = _finding_where(
+            select(func.count(FindingRow.id)).join(DeviceRow, DeviceRow.id == FindingRow.device_id), f
+        )
+        total = int(session.scalar(count) or 0)
+        out = [
+            finding_record(finding, device.key) | {"device": device_record(device, evidence=False)}
+            for finding, device in session.execute(query.limit(limit)).all()
+        ]
+    return out, total
 
 
 def finding_choices(store: Store) -> dict[str, list[str]]:
