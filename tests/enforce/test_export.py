@@ -35,7 +35,7 @@ def _lines(text: str) -> list[str]:
 def _tool(*names: str) -> None:
     for name in names:
         if shutil.which(name) is None:
-            pytest.skip(f"{name} is not installed (scripts/test.sh installs it)")
+            pytest.skip(f"{name} is not installed (scripts/test.sh installs it where the package registry offers it)")
 
 
 def _in_namespace(script: str, folder: Path) -> subprocess.CompletedProcess[str]:
