@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -167,13 +168,28 @@ class Clients:
             client.close()
 
 
-@pytest.fixture
-def clients(estate: Estate) -> Iterator[Clients]:
+@contextlib.contextmanager
+def clients_of(estate: Estate) -> Iterator[Clients]:
+    """Clients of one estate's server, closed when the block ends."""
     made = Clients(estate)
     try:
         yield made
     finally:
         made.close()
+
+
+@pytest.fixture
+def clients(estate: Estate) -> Iterator[Clients]:
+    with clients_of(estate) as made:
+        yield made
+
+
+def copy_database(estate: Estate, folder: Path) -> Path:
+    """A copy of the estate's database in the folder (SQLite's backup: consistent while its server runs)."""
+    db = folder / "covered.db"
+    with sqlite3.connect(estate.db) as source, sqlite3.connect(db) as target:
+        source.backup(target)
+    return db
 
 
 def login_token(client: httpx.Client) -> str:

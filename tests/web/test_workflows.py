@@ -5,7 +5,6 @@ copy of the shared estate's database, served by its own `covered serve`."""
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,27 +13,22 @@ from sqlalchemy import func, select
 
 from covered.store import open_store
 from covered.store.schema import AuditRow, DeviceResultRow, FindingRow, SightingRow
-from tests.web.conftest import PASSWORDS, Clients, Estate, csrf_of, serving
+from tests.web.conftest import PASSWORDS, Clients, Estate, clients_of, copy_database, csrf_of, serving
 
 
 @pytest.fixture(scope="module")
 def own(estate: Estate, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Estate]:
     """A copy of the estate (SQLite's backup: a consistent copy while the other server runs), served apart."""
     folder = tmp_path_factory.mktemp("workflows")
-    db = folder / "covered.db"
-    with sqlite3.connect(estate.db) as source, sqlite3.connect(db) as target:
-        source.backup(target)
+    db = copy_database(estate, folder)
     with serving(db, folder) as base_url:
         yield Estate(db, base_url, estate.tokens, estate.script_device, estate.scans)
 
 
 @pytest.fixture
 def users(own: Estate) -> Iterator[Clients]:
-    made = Clients(own)
-    try:
+    with clients_of(own) as made:
         yield made
-    finally:
-        made.close()
 
 
 def _statuses(db: Path, ids: list[int]) -> dict[int, str]:
