@@ -130,7 +130,7 @@ def test_directory_search_filter_map_and_record(page: object) -> None:
     assert everything >= 50
     assert page.locator("figure.map path[data-country='US']").count() == 1
     shot(page, "directory")
-    page.get_by_label("Country").fill("GB")
+    page.get_by_label("Country").select_option(label="United Kingdom")
     page.get_by_role("button", name="Filter").click()
     page.wait_for_url("**country=GB**")
     countries = set(page.locator("#events tbody tr td:nth-child(3)").all_inner_texts())
@@ -144,6 +144,11 @@ def test_directory_search_filter_map_and_record(page: object) -> None:
     page.locator("#search-results li a").first.click()
     page.wait_for_url("**/records/*")
     assert page.locator("figure.quote blockquote").count() >= 1
+    page.get_by_role("button", name="Copy citation").click()
+    done = page.locator("#copy-done")
+    done.wait_for()
+    page.wait_for_function("document.getElementById('copy-done').textContent.length > 0")
+    assert done.inner_text() in {"Copied.", "Selected: press Ctrl+C to copy."}
     shot(page, "record")
 
 
@@ -156,6 +161,8 @@ def test_lookup_for_procurement(page: object) -> None:
     text = page.locator("main").inner_text()
     assert "Made by Dahua" in text
     assert "restricted maker" in text
+    # The answer comes first, in one line, above the detail.
+    assert page.get_by_role("status").first.inner_text().startswith("Lorex: some model lines were made by Dahua")
     shot(page, "lookup")
     page.goto("/scans")
     shot(page, "scans")

@@ -8,15 +8,30 @@ import pycountry
 
 from covered.errors import UsageError
 
-__all__ = ["country_of", "is_known", "resolve_country"]
+__all__ = ["country_of", "is_known", "jurisdiction_name", "resolve_country"]
 
 _PSEUDO = {"EU", "INT"}
+_PSEUDO_NAMES = {"EU": "European Union", "INT": "International"}
 _ALIASES = {"UK": "GB", "GREAT BRITAIN": "GB", "BRITAIN": "GB", "USA": "US", "EUROPEAN UNION": "EU"}
 
 
 def country_of(jurisdiction: str) -> str:
     """The country part of a jurisdiction code: 'GB-SCT' -> 'GB'."""
     return jurisdiction.split("-", 1)[0]
+
+
+@cache
+def jurisdiction_name(code: str) -> str:
+    """A jurisdiction in words: 'US' -> 'United States', 'US-CO' -> 'Colorado, United States', 'EU' ->
+    'European Union'; an unknown code comes back as given."""
+    if code in _PSEUDO_NAMES:
+        return _PSEUDO_NAMES[code]
+    country = pycountry.countries.get(alpha_2=country_of(code))
+    country_name = str(getattr(country, "common_name", None) or country.name) if country else code
+    if "-" not in code:
+        return country_name
+    subdivision = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
+    return f"{subdivision.name}, {country_name}" if subdivision else code
 
 
 @cache

@@ -17,7 +17,9 @@ from covered.registry.jurisdictions import country_of
 
 __all__ = [
     "EVENT_CSV_FIELDS",
+    "citation",
     "event_row",
+    "event_table",
     "events_csv",
     "events_table",
     "hit_row",
@@ -82,15 +84,9 @@ def json_lines(rows: Iterable[dict[str, Any]]) -> str:
 def events_csv(registry: Registry, events: Sequence[Event]) -> str:
     """The events as CSV with a header row."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EVENT_CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for event in events:
-        row = event_row(registry, event)
-        row["date_precision"] = event.date.precision.value
-        row["date"] = event.date.value or ""
-        row["vendors"] = ";".join(event.vendors)
-        row["corroborations"] = len(row["corroborations"])
-        writer.writerow(row)
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(EVENT_CSV_FIELDS)
+    writer.writerows(["" if v is None else v for v in row] for row in event_table(registry, events))
     return buffer.getvalue()
 
 
@@ -151,6 +147,55 @@ def hits_table(registry: Registry, hits: Sequence[SearchHit], title: str) -> Tab
             record += f"\n[dim]why: {escape('; '.join(hit.why))}[/]"
         table.add_row(escape(hit.kind), escape(hit.id), record, escape(quote), escape(label))
     return table
+
+
+def citation(registry: Registry, kind: str, record: Any, link: str) -> str:
+    """A record as one citation a reader can paste: what it says, who and when, the verbatim quote, the
+    source with its date and address, and where covered shows it (``link``)."""
+    parts: list[str] = []
+    if kind == "event":
+        actor = registry.actors[record.actor]
+        parts.append(f"{actor.name} ({actor.jurisdiction}), {record.date.display()}: {record.summary.rstrip('.')}.")
+    else:
+        said = getattr(record, "claim", None) or getattr(record, "summary", None) or getattr(record, "name", None)
+        parts.append(f"{str(said or record.id).rstrip('.')}.")
+    quote = getattr(record, "quote", None)
+    if quote:
+        parts.append(f"“{quote}”")
+        quote_en = getattr(record, "quote_en", None)
+        if quote_en and quote_en != quote:
+            parts.append(f"(English: “{quote_en}”)")
+    source_id = getattr(record, "source", None)
+    if isinstance(source_id, str) and source_id in registry.sources:
+        source = registry.sources[source_id]
+        where = f", {source.url}" if source.url else ""
+        segment = next((g for g in source.segments if g.id == getattr(record, "segment", None)), None)
+        if segment is not None:
+            by = f"{segment.publisher}, " if segment.publisher else ""
+            parts.append(f"Source: {by}“{segment.title}”, {segment.anchor.display()}, in “{source.title}”{where}.")
+        else:
+            by = f"{source.publisher}, " if source.publisher else ""
+            parts.append(f"Source: {by}“{source.title}”, {source.date.display()}{where}.")
+    elif isinstance(source_id, str) and source_id:
+        parts.append(f"Source: {source_id}.")
+    confirmation = getattr(record, "confirmation", None)
+    if confirmation is not None and str(getattr(confirmation, "value", confirmation)) != "confirmed":
+        parts.append(f"Marked {getattr(confirmation, 'value', confirmation)} in the covered registry.")
+    parts.append(f"covered record {record.id}: {link}")
+    return " ".join(parts)
+
+
+def event_table(registry: Registry, events: Sequence[Event]) -> list[list[Any]]:
+    """The events as rows under EVENT_CSV_FIELDS (vendors joined with ';', corroborations counted)."""
+    rows = []
+    for event in events:
+        row = event_row(registry, event)
+        row["date_precision"] = event.date.precision.value
+        row["date"] = event.date.value or ""
+        row["vendors"] = ";".join(event.vendors)
+        row["corroborations"] = len(row["corroborations"])
+        rows.append([row.get(field) for field in EVENT_CSV_FIELDS])
+    return rows
 
 
 def record_view(registry: Registry, kind: str, record: Any) -> dict[str, Any]:

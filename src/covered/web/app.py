@@ -36,11 +36,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from covered.errors import CoveredError, UsageError
 from covered.registry import Registry
 from covered.registry.query import parse_date_bound
-from covered.report.registry_views import record_view
+from covered.report.registry_views import EVENT_CSV_FIELDS, citation, event_row, event_table, record_view
 from covered.store import Store
 from covered.store.tracking import diff_scans, remediate, remediate_findings
 from covered.web import charts, downloads, queries
-from covered.web.directory import DIRECTORY_FILTERS, directory, lookup
+from covered.web.directory import DIRECTORY_FILTERS, directory, directory_choices, directory_events, lookup
 from covered.web.users import (
     SESSION_HOURS,
     Role,
@@ -678,13 +678,32 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
                 "hits": hits,
                 "timeline": timeline,
                 "map": world,
-                "vendors": vendors,
+                "choices": menus,
                 "message": message,
             },
             status,
         )
 
-    vendors = sorted(registry.vendors.values(), key=lambda v: v.name)
+    menus = directory_choices(registry)
+
+    @app.get("/directory.{fmt}", include_in_schema=False)
+    def directory_download(request: Request, current: Viewer, fmt: str) -> Response:
+        """The directory's current view (its filters), every event, as CSV, XLSX or JSON."""
+        if fmt not in (*downloads.FORMATS, "json"):
+            raise LookupError(f"no download format {fmt!r} (csv, xlsx or json)")
+        params = _directory_params(request)
+        events = directory_events(registry, params)
+        if fmt == "json":
+            newest, _ = registry.freshness([e.source for e in events])
+            payload = {
+                "filters": params,
+                "count": len(events),
+                "sources_as_of": newest.isoformat() if newest else None,
+                "events": [event_row(registry, e) for e in events],
+            }
+            return downloads.json_download("directory", payload)
+        rows = event_table(registry, events)
+        return downloads.download("directory", fmt, EVENT_CSV_FIELDS, rows, len(rows), params)
 
     @functools.lru_cache(maxsize=256)
     def directory_view(params: tuple[tuple[str, str], ...]) -> tuple[dict[str, Any], str, str]:
@@ -704,7 +723,11 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
             start, end = view["segment_record"]["offsets"]
             text = registry.text(view["source"]) or ""
             source_text = text[start:end]
-        return page(request, "record.html", {"kind": kind, "view": view, "source_text": source_text})
+        found = registry.find(record_id)
+        permalink = str(request.url_for("record_page", record_id=record_id))
+        cite = citation(registry, kind, found[1], permalink) if found is not None else None
+        context = {"kind": kind, "view": view, "source_text": source_text, "cite": cite, "permalink": permalink}
+        return page(request, "record.html", context)
 
     @app.get("/lookup", response_class=HTMLResponse, include_in_schema=False)
     async def lookup_page(request: Request, current: Viewer, q: Annotated[str, Query(max_length=200)] = "") -> Response:

@@ -9,7 +9,7 @@ from collections import Counter
 from importlib import resources
 from typing import Any
 
-import pycountry
+from covered.registry.jurisdictions import jurisdiction_name
 
 __all__ = ["MIN_BAR", "bar_chart", "column_chart", "world_map"]
 
@@ -75,11 +75,6 @@ def _world() -> dict[str, Any]:
     return world
 
 
-def _country_name(code: str) -> str:
-    found = pycountry.countries.get(alpha_2=code)
-    return found.name if found else code
-
-
 _SHADES = ["#c6d4e8", "#9fb7d9", "#6f93c4", "#4a6fa5", "#2c4a78"]
 
 
@@ -93,7 +88,7 @@ def world_map(title: str, counts: dict[str, int]) -> str:
     for code, country in world["countries"].items():
         n = counts.get(code, 0)
         shade = "#e3e6ea" if n == 0 else _SHADES[min(4, 5 * n // (top + 1))]
-        label = f"{_country_name(code)}: {n} event{'s' if n != 1 else ''}"
+        label = f"{jurisdiction_name(code)}: {n} event{'s' if n != 1 else ''}"
         paths.append(
             f'<path d="{country["path"]}" fill="{shade}" stroke="#ffffff" stroke-width="0.4" '
             f'data-country="{html.escape(code)}"><title>{html.escape(label)}</title></path>'
@@ -101,7 +96,7 @@ def world_map(title: str, counts: dict[str, int]) -> str:
     off_map = [(code, n) for code, n in counts.items() if code not in world["countries"]]
     extra = (
         "<p>Not on the map: "
-        + ", ".join(f"{html.escape(_country_name(code))} ({n})" for code, n in sorted(off_map))
+        + ", ".join(f"{html.escape(jurisdiction_name(code))} ({n})" for code, n in sorted(off_map))
         + "</p>"
         if off_map
         else ""

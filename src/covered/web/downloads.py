@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
@@ -21,6 +22,7 @@ __all__ = [
     "device_rows",
     "download",
     "finding_rows",
+    "json_download",
 ]
 
 FORMATS = ("csv", "xlsx")
@@ -79,6 +81,17 @@ def _restricted(value: Any) -> str:
     return "yes" if value else "no"
 
 
+def _attachment(name: str, fmt: str) -> dict[str, str]:
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%MZ")
+    return {"Content-Disposition": f'attachment; filename="covered-{name}-{stamp}.{fmt}"', "Cache-Control": "no-store"}
+
+
+def json_download(name: str, payload: dict[str, Any]) -> Response:
+    """A JSON document to save, named like the other downloads; non-ASCII text kept as written."""
+    body = json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
+    return Response(body, media_type="application/json", headers=_attachment(name, "json"))
+
+
 def download(
     name: str,
     fmt: str,
@@ -88,13 +101,8 @@ def download(
     view: dict[str, str],
 ) -> Response:
     """The rows as a file to save, named after the list and the moment (`covered-devices-20261205T1530Z.csv`)."""
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%MZ")
-    filename = f"covered-{name}-{stamp}.{fmt}"
     shown = urlencode(sorted((k, v) for k, v in view.items() if v)) or "all"
-    headers = {
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "no-store",
-    }
+    headers = _attachment(name, fmt)
     if total > len(rows):
         headers[TRUNCATED_HEADER] = str(total)
     if fmt == "csv":
