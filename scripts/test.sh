@@ -15,6 +15,16 @@ if ! command -v chromium >/dev/null 2>&1; then
   apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
+# axe-core (MPL-2.0), the accessibility checker the browser tests run in each page; a test tool from the npm
+# registry, pinned, kept under .cache/ and never shipped.
+AXE_VERSION=4.10.3
+if [ ! -f ".cache/npm/node_modules/axe-core/axe.min.js" ] || ! grep -q "\"version\": \"$AXE_VERSION\"" .cache/npm/node_modules/axe-core/package.json; then
+  if ! command -v npm >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+  fi
+  npm install --silent --no-audit --no-fund --prefix .cache/npm "axe-core@$AXE_VERSION" >/dev/null
+fi
 # The consumers of `covered export`, which its tests use to read every file back: nft, ipset, iptables-restore,
 # named-checkzone and suricata -T.
 missing=""

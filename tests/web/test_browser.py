@@ -5,41 +5,23 @@ Each main page's screenshot is saved under test-output/screenshots/ for review.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import sync_playwright
 
+from tests.browsing import chromium
 from tests.web.conftest import PASSWORDS, Estate
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Offline machines: no background traffic, no component updates, no sync (see the machine notes).
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is not installed (scripts/test.sh installs it)")
-    with sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
@@ -130,7 +112,7 @@ def test_directory_search_filter_map_and_record(page: object) -> None:
     assert everything >= 50
     assert page.locator("figure.map path[data-country='US']").count() == 1
     shot(page, "directory")
-    page.get_by_label("Country").select_option(label="United Kingdom")
+    page.get_by_role("combobox", name="Country").select_option(label="United Kingdom")
     page.get_by_role("button", name="Filter").click()
     page.wait_for_url("**country=GB**")
     countries = set(page.locator("#events tbody tr td:nth-child(3)").all_inner_texts())
@@ -244,6 +226,7 @@ def test_no_page_scrolls_sideways_on_a_phone(browser: object, estate: Estate) ->
             "/records/hikvision",
             "/lookup?q=Lorex",
             "/admin/users",
+            "/exports",
             "/no/such/page",
         ]:
             phone.goto(path)

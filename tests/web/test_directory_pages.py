@@ -151,3 +151,30 @@ def test_record_page_offers_a_citation_with_quote_source_date_and_permalink(
     assert registry.actors[event.actor].name in cite
     assert cite.endswith(f"/records/{event.id}")
     assert 'src="/static/cite.js"' in page
+
+
+def test_every_bar_of_the_overview_leads_to_a_list_of_as_many_rows(clients: Clients) -> None:
+    viewer = clients.signed_in("vic")
+    api = clients.bearer("vic")
+    overview = viewer.get("/").text
+    bars = re.findall(r'<a href="(/(?:devices|findings)\?[^"]+)" aria-label="([^"]*): (\d+)">', overview)
+    assert len(bars) >= 4
+    for href, label, count in bars:
+        target = html.unescape(href)
+        assert viewer.get(target).status_code == 200
+        listed = api.get("/api" + target).json()
+        assert listed["total"] == int(count), (target, html.unescape(label))
+
+
+def test_directory_charts_lead_to_the_events_they_count(registry: Registry, clients: Clients) -> None:
+    viewer = clients.signed_in("vic")
+    page = viewer.get("/directory", params={"vendor": "hikvision"}).text
+    links = re.findall(r'<a href="(/directory\?[^"]+)" aria-label="([^"]*): (\d+)(?: events?)?">', page)
+    years = [link for link in links if "since=" in link[0]]
+    countries = [link for link in links if "since=" not in link[0]]
+    assert years
+    assert countries
+    for href, _, count in links:
+        target = html.unescape(href)
+        assert "vendor=hikvision" in target  # the view's own filters stay
+        assert viewer.get("/api/bans?" + target.split("?", 1)[1]).json()["count"] == int(count), target

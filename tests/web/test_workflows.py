@@ -166,38 +166,30 @@ def test_scan_comparison_names_the_channel_a_firmware_came_from(own: Estate, use
 
 @pytest.mark.browser
 def test_select_all_ticks_the_page_and_one_submit_changes_them(own: Estate) -> None:
-    from playwright.sync_api import sync_playwright
+    from tests.browsing import chromium
 
-    from tests.web.test_browser import ARGS, CHROMIUM
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is not installed (scripts/test.sh installs it)")
-    with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page(base_url=own.base_url)
-            page.goto("/findings?status=review")
-            page.get_by_label("Name").fill("ed")
-            page.get_by_label("Password").fill(PASSWORDS["ed"])
-            page.get_by_role("button", name="Sign in").click()
-            page.wait_for_url("**/findings?status=review")
-            boxes = page.locator('#findings input[name="finding"]')
-            count = boxes.count()
-            assert count >= 2
-            ids = [int(v) for v in boxes.evaluate_all("(all) => all.map((b) => b.value)")]
-            everything = page.get_by_label("Tick every finding on this page")
-            everything.check()
-            assert all(boxes.nth(i).is_checked() for i in range(count))
-            boxes.first.uncheck()
-            assert everything.evaluate("(box) => box.indeterminate") is True
-            everything.check()
-            page.get_by_label("New status").select_option("open")
-            page.get_by_label("Reason").fill("reviewed: the evidence holds")
-            page.get_by_role("button", name="Change ticked findings").click()
-            page.wait_for_url("**/findings?status=review**")
-            assert set(_statuses(own.db, ids).values()) == {"open"}
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(base_url=own.base_url)
+        page.goto("/findings?status=review")
+        page.get_by_label("Name").fill("ed")
+        page.get_by_label("Password").fill(PASSWORDS["ed"])
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/findings?status=review")
+        boxes = page.locator('#findings input[name="finding"]')
+        count = boxes.count()
+        assert count >= 2
+        ids = [int(v) for v in boxes.evaluate_all("(all) => all.map((b) => b.value)")]
+        everything = page.get_by_label("Tick every finding on this page")
+        everything.check()
+        assert all(boxes.nth(i).is_checked() for i in range(count))
+        boxes.first.uncheck()
+        assert everything.evaluate("(box) => box.indeterminate") is True
+        everything.check()
+        page.get_by_label("New status").select_option("open")
+        page.get_by_label("Reason").fill("reviewed: the evidence holds")
+        page.get_by_role("button", name="Change ticked findings").click()
+        page.wait_for_url("**/findings?status=review**")
+        assert set(_statuses(own.db, ids).values()) == {"open"}
 
 
 def test_no_5xx_on_the_bulk_form(own: Estate, users: Clients) -> None:

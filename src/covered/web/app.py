@@ -493,11 +493,18 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
             "overview.html",
             {
                 "data": data,
+                # Each bar leads to the list it counts (present devices, as the counts are).
                 "charts": [
-                    charts.bar_chart("Devices by vendor", Counter(data["devices_by_vendor"])),
-                    charts.bar_chart("Devices by site", Counter(data["devices_by_site"])),
-                    charts.bar_chart("Findings by rule", Counter(data["findings_by_rule"])),
-                    charts.bar_chart("Findings by status", Counter(data["findings_by_status"])),
+                    charts.bar_chart(
+                        "Devices by vendor", Counter(data["devices_by_vendor"]), _to("/devices", "vendor")
+                    ),
+                    charts.bar_chart("Devices by site", Counter(data["devices_by_site"]), _to("/devices", "site")),
+                    charts.bar_chart(
+                        "Findings by rule", Counter(data["findings_by_rule"]), _to("/findings", "subject")
+                    ),
+                    charts.bar_chart(
+                        "Findings by status", Counter(data["findings_by_status"]), _to("/findings", "status")
+                    ),
                     charts.column_chart("Removed or replaced, per week", data["removed_by_week"]),
                 ],
             },
@@ -709,10 +716,19 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
     def directory_view(params: tuple[tuple[str, str], ...]) -> tuple[dict[str, Any], str, str]:
         # The registry does not change while the server runs, so a filter's events and charts are computed once.
         result = directory(registry, dict(params))
+        kept = dict(params)
+
+        def year(label: str) -> str | None:
+            view = kept | {"since": label, "until": label}
+            return None if label == "unknown" else "/directory?" + urlencode(sorted(view.items()))
+
+        def country(code: str) -> str:
+            return "/directory?" + urlencode(sorted((kept | {"country": code}).items()))
+
         return (
             result,
-            charts.column_chart("Events per year", result["by_year"]),
-            charts.world_map("Events by country", result["by_country"]),
+            charts.column_chart("Events per year", result["by_year"], year),
+            charts.world_map("Events by country", result["by_country"], country),
         )
 
     @app.get("/records/{record_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -1096,6 +1112,15 @@ def _record_link(registry: Registry, value: object) -> str | None:
     if registry.find(value) is not None or _vulnerability(registry, value) is not None:
         return "/records/" + quote(value, safe="")
     return None
+
+
+def _to(path: str, key: str) -> Callable[[str], str | None]:
+    """A chart link to the present devices or findings with ``key`` set to the bar's label ('unknown' has none)."""
+
+    def link(label: str) -> str | None:
+        return None if label == "unknown" else f"{path}?{urlencode({key: label, 'state': 'present'})}"
+
+    return link
 
 
 def _directory_params(request: Request) -> dict[str, str]:
