@@ -420,21 +420,38 @@ def test_overview_tiles_count_exactly_what_their_links_list(estate: Estate, clie
         ).first()
         assert device is not None
         device.gone_since, gone_id = dt.datetime.now(dt.UTC), device.id
+        # One open finding of a present device is overdue, and another was removed today.
+        late, done = session.scalars(
+            select(FindingRow)
+            .join(DeviceRow, DeviceRow.id == FindingRow.device_id)
+            .where(DeviceRow.gone_since.is_(None), FindingRow.status == "open")
+            .limit(2)
+        ).all()
+        saved = {late.id: (late.status, late.due, late.updated_at), done.id: (done.status, done.due, done.updated_at)}
+        late.due = dt.date.today() - dt.timedelta(days=3)
+        done.status, done.updated_at = "removed", dt.datetime.now(dt.UTC)
     try:
-        tiles = re.findall(r'<li><a href="(/[^"]+)"><strong>(\d+)</strong>', client.get("/").text)
-        assert len(tiles) == 6
+        tiles = re.findall(r'<li[^>]*><a href="(/[^"]+)"><strong>(\d+)</strong>', client.get("/").text)
+        assert len(tiles) == 11  # five questions of the day, six counts of the estate
         for href, shown in tiles:
             listed = api.get("/api" + href.replace("&amp;", "&")).json()["total"]
             assert listed == int(shown), href
         overview = api.get("/api/overview").json()
         assert overview["gone"] >= 1
         assert overview["open_findings_gone"] >= 1
+        assert overview["overdue"] >= 1
+        assert overview["removed_this_month"] >= 1
         assert sum(overview["devices_by_vendor"].values()) == overview["devices"]
+        assert sum(site["devices"] for site in overview["sites"]) == overview["devices"]
     finally:
         with store.session() as session, session.begin():
             row = session.get(DeviceRow, gone_id)
             assert row is not None
             row.gone_since = None
+            for finding_id, (status, due, updated_at) in saved.items():
+                finding = session.get(FindingRow, finding_id)
+                assert finding is not None
+                finding.status, finding.due, finding.updated_at = status, due, updated_at
         store.engine.dispose()
 
 

@@ -56,7 +56,10 @@ def test_sign_in_browse_filter_and_open_a_device(page: object, estate: Estate) -
     shot(page, "login")
     sign_in(page, "vic")
     page.goto("/")
-    assert page.locator(".stats").inner_text().count("devices present") == 1
+    assert page.locator(".stats:not(.questions)").inner_text().count("devices present") == 1
+    today = page.locator("#today").inner_text()
+    for question in ("restricted devices present", "obligations overdue", "new since the last scan"):
+        assert question in today
     assert page.locator("figure svg").count() >= 4
     shot(page, "overview")
     page.goto("/devices")

@@ -109,6 +109,9 @@ class FindingQuery(BaseModel):
     subject: str = Field("", max_length=255)
     obligation: str = Field("", max_length=32)
     state: str = Field("", max_length=8, description="the device's: present or gone")
+    due: str = Field("", max_length=8, description="overdue, or soon (due within 30 days); unresolved findings only")
+    site: str = Field("", max_length=120, description="the device's site ('none': no site)")
+    since: str = Field("", max_length=10, description="YYYY-MM-DD: status last changed on or after that day")
 
 
 class StatusChange(BaseModel):
@@ -496,9 +499,11 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
                 # Each bar leads to the list it counts (present devices, as the counts are).
                 "charts": [
                     charts.bar_chart(
-                        "Devices by vendor", Counter(data["devices_by_vendor"]), _to("/devices", "vendor")
+                        "Devices by vendor", Counter(data["devices_by_vendor"]), _to("/devices", "vendor", "unknown")
                     ),
-                    charts.bar_chart("Devices by site", Counter(data["devices_by_site"]), _to("/devices", "site")),
+                    charts.bar_chart(
+                        "Devices by site", Counter(data["devices_by_site"]), _to("/devices", "site", "none")
+                    ),
                     charts.bar_chart(
                         "Findings by rule", Counter(data["findings_by_rule"]), _to("/findings", "subject")
                     ),
@@ -1114,11 +1119,13 @@ def _record_link(registry: Registry, value: object) -> str | None:
     return None
 
 
-def _to(path: str, key: str) -> Callable[[str], str | None]:
-    """A chart link to the present devices or findings with ``key`` set to the bar's label ('unknown' has none)."""
+def _to(path: str, key: str, unknown: str | None = None) -> Callable[[str], str | None]:
+    """A chart link to the present devices or findings with ``key`` set to the bar's label; the bar counting
+    rows without a value ('unknown') links with ``unknown`` as the value, or not at all."""
 
     def link(label: str) -> str | None:
-        return None if label == "unknown" else f"{path}?{urlencode({key: label, 'state': 'present'})}"
+        value = unknown if label == "unknown" else label
+        return None if value is None else f"{path}?{urlencode({key: value, 'state': 'present'})}"
 
     return link
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, defer
 
 from covered.errors import UsageError
@@ -60,6 +60,14 @@ DEVICE_SORTS = {
     "first_seen": DeviceRow.first_seen,
 }
 FINDING_STATUSES = ("open", "review", "planned", "removed", "replaced", "exempted")
+UNRESOLVED = ("open", "review", "planned")
+"""Statuses of a finding whose obligation still stands."""
+DUE_SOON_DAYS = 30
+"""A finding is due soon when its due date falls within this many days from today."""
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
 
 
 def storable_id(value: int) -> bool:
@@ -103,7 +111,7 @@ class DeviceFilter:
     vendor: str = ""
     site: str = ""
     restricted: str = ""  # "yes", "no", "unknown" or ""
-    state: str = ""  # "present", "gone" or ""
+    state: str = ""  # "present", "gone", "new" (first seen by the latest scan or import) or ""
     sort: str = "id"
     order: str = "asc"
 
@@ -115,8 +123,8 @@ class DeviceFilter:
             raise UsageError("order", "order is asc or desc")
         if self.restricted not in {"", "yes", "no", "unknown"}:
             raise UsageError("restricted", "restricted is yes, no or unknown")
-        if self.state not in {"", "present", "gone"}:
-            raise UsageError("state", "state is present or gone")
+        if self.state not in {"", "present", "gone", "new"}:
+            raise UsageError("state", "state is present, gone or new")
         if len(self.q) > 200:
             raise UsageError("q", "search text is at most 200 characters")
 
@@ -158,7 +166,14 @@ def _device_where(query: Select[Any], f: DeviceFilter) -> Select[Any]:
         query = query.where(DeviceRow.gone_since.is_(None))
     elif f.state == "gone":
         query = query.where(DeviceRow.gone_since.is_not(None))
+    elif f.state == "new":
+        query = query.where(DeviceRow.gone_since.is_(None), DeviceRow.first_seen >= _latest_scan_start())
     return query
+
+
+def _latest_scan_start() -> Any:
+    """When the newest scan or import began (a subquery): devices first seen since then are new."""
+    return select(func.max(ScanRow.started_at)).scalar_subquery()
 
 
 def _device_ordering(f: DeviceFilter) -> list[Any]:
@@ -376,6 +391,9 @@ class FindingFilter:
     subject: str = ""
     obligation: str = ""
     state: str = ""  # of the device: "present", "gone" or ""
+    due: str = ""  # "overdue" (unresolved, due before today), "soon" (unresolved, due within DUE_SOON_DAYS) or ""
+    site: str = ""  # of the device; "none" for devices without a site
+    since: str = ""  # YYYY-MM-DD: findings whose status last changed on or after that day
 
     @property
     def statuses(self) -> list[str]:
@@ -389,6 +407,19 @@ class FindingFilter:
                 raise UsageError("status", f"status is one of {', '.join(FINDING_STATUSES)} (not {status!r})")
         if self.state not in {"", "present", "gone"}:
             raise UsageError("state", "state is present or gone")
+        if self.due not in {"", "overdue", "soon"}:
+            raise UsageError("due", "due is overdue or soon")
+        if self.since:
+            self.since_day()
+
+    def since_day(self) -> dt.date | None:
+        """The ``since`` day, or None; a value that is no date raises UsageError."""
+        if not self.since:
+            return None
+        try:
+            return dt.date.fromisoformat(self.since)
+        except ValueError:
+            raise UsageError("since", f"since is a date YYYY-MM-DD (not {self.since!r})") from None
 
 
 def _finding_where(query: Any, f: FindingFilter) -> Any:
@@ -405,6 +436,18 @@ def _finding_where(query: Any, f: FindingFilter) -> Any:
         query = query.where(DeviceRow.gone_since.is_(None))
     elif f.state == "gone":
         query = query.where(DeviceRow.gone_since.is_not(None))
+    if f.site:
+        query = query.where(DeviceRow.site.is_(None) if f.site == "none" else DeviceRow.site == f.site)
+    since = f.since_day()
+    if since is not None:
+        start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC)
+        query = query.where(FindingRow.updated_at >= start)
+    today = _today()
+    if f.due == "overdue":
+        query = query.where(FindingRow.status.in_(UNRESOLVED), FindingRow.due < today)
+    elif f.due == "soon":
+        soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+        query = query.where(FindingRow.status.in_(UNRESOLVED), FindingRow.due >= today, FindingRow.due <= soon)
     return query
 
 
@@ -453,7 +496,9 @@ def finding_choices(store: Store) -> dict[str, list[str]]:
         profiles = sorted(session.scalars(select(FindingRow.profile).distinct()))
         subjects = sorted(session.scalars(select(FindingRow.subject).distinct()))
         obligations = sorted(session.scalars(select(FindingRow.obligation).distinct()))
+        sites = sorted(s or "none" for s in session.scalars(select(DeviceRow.site).distinct()))
     return {
+        "sites": sites,
         "statuses": [*FINDING_STATUSES, "open,review"],
         "profiles": profiles,
         "subjects": subjects,
@@ -537,11 +582,67 @@ def overview(store: Store) -> dict[str, Any]:
                 AuditRow.action == "remediate", AuditRow.after.in_(['"removed"', '"replaced"'])
             )
         ).all()
+        today = _today()
+        unresolved = (FindingRow.status.in_(UNRESOLVED), present)
+        findings = select(func.count(FindingRow.id)).join(DeviceRow, DeviceRow.id == FindingRow.device_id)
+        overdue = session.scalar(findings.where(*unresolved, FindingRow.due < today)) or 0
+        soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+        due_soon = session.scalar(findings.where(*unresolved, FindingRow.due >= today, FindingRow.due <= soon)) or 0
+        next_due = session.scalar(
+            select(func.min(FindingRow.due))
+            .select_from(FindingRow)
+            .join(DeviceRow, DeviceRow.id == FindingRow.device_id)
+            .where(*unresolved, FindingRow.due >= today)
+        )
+        latest = session.execute(select(ScanRow).order_by(ScanRow.started_at.desc(), ScanRow.id.desc()).limit(1))
+        last_scan = latest.scalars().first()
+        new = (
+            session.scalar(
+                select(func.count(DeviceRow.id)).where(present, DeviceRow.first_seen >= _latest_scan_start())
+            )
+            or 0
+        )
+        month_start = today.replace(day=1)
+        since = dt.datetime.combine(month_start, dt.time(), tzinfo=dt.UTC)
+        resolved = FindingRow.status.in_(["removed", "replaced"])
+        removed_this_month = session.scalar(findings.where(resolved, FindingRow.updated_at >= since)) or 0
+        sites = [
+            {"site": site or "none", "devices": n, "restricted": int(bad or 0), "last_seen": seen.isoformat()}
+            for site, n, bad, seen in session.execute(
+                select(
+                    DeviceRow.site,
+                    func.count(DeviceRow.id),
+                    func.sum(case((DeviceRow.restricted.is_(True), 1), else_=0)),
+                    func.max(DeviceRow.last_seen),
+                )
+                .where(present)
+                .group_by(DeviceRow.site)
+                .order_by(func.max(DeviceRow.last_seen).asc())
+            ).all()
+        ]
     weeks: dict[str, int] = {}
     for at, _ in changes:
         monday = (at.date() - dt.timedelta(days=at.weekday())).isoformat()
         weeks[monday] = weeks.get(monday, 0) + 1
     return {
+        "today": today.isoformat(),
+        "overdue": overdue,
+        "due_soon": due_soon,
+        "due_soon_days": DUE_SOON_DAYS,
+        "next_due": next_due.isoformat() if next_due else None,
+        "removed_this_month": removed_this_month,
+        "month_start": month_start.isoformat(),
+        "new_since_last_scan": new,
+        "last_scan": (
+            {
+                "id": last_scan.id,
+                "kind": last_scan.kind,
+                "started_at": last_scan.started_at.isoformat(timespec="minutes"),
+            }
+            if last_scan
+            else None
+        ),
+        "sites": sites,
         "devices": total,
         "restricted": restricted,
         "gone": gone,

@@ -1,21 +1,26 @@
-"""The ban directory and the lookup as their readers use them, over real HTTP: a one-line verdict before the
-detail, rules grouped by jurisdiction, filter menus in words, the current view downloaded as CSV, XLSX and
-JSON, and a citation (quote, source, date, permalink) on every record page."""
+"""The overview, the ban directory and the lookup as their readers use them, over real HTTP: the questions of
+the day with links to the lists behind them, a one-line verdict before the detail, rules grouped by
+jurisdiction, filter menus in words, the current view downloaded as CSV, XLSX and JSON, and a citation
+(quote, source, date, permalink) on every record page."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import io
 import json
 import re
 
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from covered.registry import EventQuery, Registry
 from covered.report.registry_views import EVENT_CSV_FIELDS
+from covered.store import open_store
+from covered.store.schema import DeviceRow
 from covered.web.directory import lookup, verdict
-from tests.web.conftest import Clients
+from tests.web.conftest import Clients, Estate
 
 
 def _verdict(page: str) -> str:
@@ -178,3 +183,34 @@ def test_directory_charts_lead_to_the_events_they_count(registry: Registry, clie
         target = html.unescape(href)
         assert "vendor=hikvision" in target  # the view's own filters stay
         assert viewer.get("/api/bans?" + target.split("?", 1)[1]).json()["count"] == int(count), target
+
+
+def test_new_overdue_and_site_filters_list_what_they_say(estate: Estate, clients: Clients) -> None:
+    api = clients.bearer("vic")
+    store = open_store(estate.db)
+    with store.session() as session, session.begin():
+        device = session.scalars(select(DeviceRow).where(DeviceRow.gone_since.is_(None)).order_by(DeviceRow.id)).first()
+        assert device is not None
+        first_seen, device.first_seen = device.first_seen, dt.datetime.now(dt.UTC)
+        device_id, site = device.id, device.site
+    try:
+        new = api.get("/api/devices", params={"state": "new"}).json()
+        assert [row["id"] for row in new["rows"]] == [device_id]
+    finally:
+        with store.session() as session, session.begin():
+            row = session.get(DeviceRow, device_id)
+            assert row is not None
+            row.first_seen = first_seen
+        store.engine.dispose()
+    assert api.get("/api/devices", params={"state": "new"}).json()["total"] == 0
+    every = api.get("/api/findings", params={"site": site or "none"}).json()
+    assert every["total"] > 0
+    assert all(r["address"] for r in every["rows"])
+    today = dt.date.today()
+    for row in api.get("/api/findings", params={"due": "soon"}).json()["rows"]:
+        assert row["status"] in {"open", "review", "planned"}
+        assert today <= dt.date.fromisoformat(row["due"]) <= today + dt.timedelta(days=30)
+    for params in ({"due": "late"}, {"since": "last week"}, {"since": "2026-02-30"}):
+        answer = api.get("/api/findings", params=params)
+        assert answer.status_code == 400, params
+    assert clients.signed_in("vic").get("/findings", params={"due": "late"}).status_code == 400
