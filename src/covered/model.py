@@ -374,6 +374,11 @@ class Vendor(Strict):
     name: str = Field(description="Common name, e.g. 'Hikvision'.")
     legal_names: list[str] = Field(default_factory=list, description="Registered legal names, verbatim.")
     aliases: list[str] = Field(default_factory=list, description="Other names and abbreviations ('Hik').")
+    native_names: list[str] = Field(
+        default_factory=list,
+        description="Names in the maker's own script, verbatim as its filings write them (registered and short "
+        "name); their source is among the vendor's sources.",
+    )
     country: str = Field(description="ISO 3166-1 alpha-2 country of the headquarters.")
     restricted: bool = Field(
         description="True when at least one confirmed or partially confirmed rule names this vendor as covered."

@@ -17,6 +17,7 @@ from covered.identify.assets import asset_identity
 from covered.identify.derive import derive
 from covered.identify.enterprises import EnterpriseDatabase, enterprise_evidence
 from covered.identify.leads import PortHints, build_lead
+from covered.identify.mentions import Mention, MentionFinder
 from covered.identify.names import normalise_name
 from covered.identify.oui import OuiDatabase, normalise_mac
 from covered.identify.signatures import SignatureSet
@@ -135,6 +136,7 @@ class Identifier:
                 makers.setdefault(normalise_name(name), vendor)
         self._brand_names = names
         self._maker_names = makers
+        self._mentions = MentionFinder(self.vendors.values(), self.brands.values())
 
     # --- evidence from one observation ---------------------------------------------------------
     def evidence(self, index: int, observation: Observation) -> list[Evidence]:
@@ -178,7 +180,35 @@ class Identifier:
         if names_maker and not any(e.vendor or e.brand for e in out):
             # The brand table speaks only where no curated signature already read this label.
             out.extend(self._brand_evidence(index, observation))
+        if not any(e.vendor or e.brand for e in out):
+            # A restricted maker named in the device's own words, where no signature read them.
+            out.extend(
+                self._mention_evidence(index, observation, m) for m in self._mentions.find(channel, field, value)
+            )
         return out
+
+    def _mention_evidence(self, index: int, observation: Observation, mention: Mention) -> Evidence:
+        vendor, brand = mention.vendor, mention.brand
+        native = mention.name in {n.casefold() for n in vendor.native_names} or not mention.name.isascii()
+        # The native names' source is the one the vendor record lists last for them; Latin names, its first.
+        reference = next((s for s in reversed(vendor.sources) if s.startswith("http")), vendor.sources[0])
+        where = "leads its own description" if mention.leading else "is mentioned in it"
+        named = f"brand {brand.name} of {vendor.name}" if brand else f"the maker {vendor.name}"
+        return Evidence(
+            observation=index,
+            channel=observation.channel,
+            field=observation.field,
+            value=_short(observation.value),
+            matcher=f"name-mention:{brand.id if brand else vendor.id}",
+            reference=reference if native else (brand.source if brand else vendor.sources[0]),
+            licence="facts",
+            vendor=vendor.id,
+            brand=brand.id if brand else None,
+            claim=SignatureClaim.RESTRICTED,
+            confidence=mention.confidence,
+            conclusion=f"names {named} ('{mention.name}' {where}; a restricted vendor)"
+            + ("" if mention.leading else ": a mention names a maker for review, not a restricted claim"),
+        )
 
     def _conclude(self, vendor: str | None, brand: str | None, claim: SignatureClaim, description: str) -> str:
         if vendor is None:

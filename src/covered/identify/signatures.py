@@ -266,9 +266,7 @@ def signature_problems(signatures: SignatureSet, known_vendors: set[str], known_
                 for other in matches:
                     theirs = other.signature
                     if theirs.claim is SignatureClaim.RESTRICTED and theirs.vendor != signature.vendor:
-                        yield problem(
-                            f"generic example {example.value[:50]!r} is claimed restricted by {theirs.id}"
-                        )
+                        yield problem(f"generic example {example.value[:50]!r} is claimed restricted by {theirs.id}")
                 continue
             for other in matches:
                 theirs = other.signature
