@@ -367,6 +367,23 @@ class DateRef(Strict):
 # --- knowledge records -------------------------------------------------------------------
 
 
+class ProductLine(Strict):
+    """A name only one maker gives its products ('ZXHN', 'EchoLife'), matched as a whole word in what a device
+    says of itself."""
+
+    name: str = Field(min_length=3, description="The product line as its maker writes it.")
+    pattern: str | None = Field(
+        default=None, description="A regular expression for the line's model numbers, when a name is not enough."
+    )
+    source: str = Field(description="Where the name is seen on the maker's devices (repository@commit:path#Lline).")
+
+    @model_validator(mode="after")
+    def _compiles(self) -> ProductLine:
+        if self.pattern is not None:
+            re.compile(self.pattern)
+        return self
+
+
 class Vendor(Strict):
     """A manufacturer that rules or sources name (hikvision, dahua, huawei, ...)."""
 
@@ -378,6 +395,9 @@ class Vendor(Strict):
         default_factory=list,
         description="Names in the maker's own script, verbatim as its filings write them (registered and short "
         "name); their source is among the vendor's sources.",
+    )
+    product_lines: list[ProductLine] = Field(
+        default_factory=list, description="Product-line names only this maker uses, each with where it was seen."
     )
     country: str = Field(description="ISO 3166-1 alpha-2 country of the headquarters.")
     restricted: bool = Field(

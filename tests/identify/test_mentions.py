@@ -129,3 +129,36 @@ def test_a_mention_only_speaks_where_no_signature_did(registry: Registry) -> Non
     assert mentioned.vendor == "hikvision"
     assert mentioned.restricted is None  # named for review, never a restricted claim on a mention alone
     assert mentioned.confidence is Confidence.LOW
+
+
+@pytest.mark.parametrize(
+    ("channel", "field", "value", "vendor", "line"),
+    [
+        # nmap-service-probes (nmap/nmap@db4aefddfa348ec815ffa83a109c97e05db88766) L4878 and L4722, trimmed to the line.
+        (Channel.TELNET, "banner", "Welcome to ZXAN product C320", "zte", "ZXAN"),
+        (Channel.TELNET, "banner", "MA5600T Multi-service Access Module.", "huawei", "MA5600"),
+        # Recog sip_user_agents.xml#L235 without its maker prefix, as ONTs of other firmware send it.
+        (Channel.SIP, "user-agent", "EchoLife HG8121H/V3R018C00S110", "huawei", "EchoLife"),
+        (Channel.SIP, "user-agent", "HG8245H/V3R017C10S100", "huawei", "HG8/EG8 ONT models"),
+        # The ZTE families of the registry's product lines, as a login page's title gives the model.
+        (Channel.HTTP, "title", "ZXHN F670L", "zte", "ZXHN"),
+        (Channel.HTTP, "www-authenticate", 'Basic realm="ZXV10 W300"', "zte", "ZXV10"),
+        (Channel.HTTP, "title", "iVMS-4200", "hikvision", "iVMS"),
+    ],
+)
+def test_a_product_line_only_one_maker_uses_names_it(
+    finder: MentionFinder, channel: Channel, field: str, value: str, vendor: str, line: str
+) -> None:
+    (found,) = finder.find(channel, field, value)
+    assert found.vendor.id == vendor
+    assert found.product_line is not None
+    assert found.product_line.name == line
+    assert found.product_line.source
+    assert found.confidence is Confidence.MEDIUM
+
+
+def test_a_product_line_in_a_name_someone_set_is_only_mentioned(finder: MentionFinder) -> None:
+    (found,) = finder.find(Channel.SNMP, "sysname", "ZXHN-lobby")
+    assert found.confidence is Confidence.LOW
+    assert finder.find(Channel.SIP, "user-agent", "HG630") == []  # not the HG8 family
+    assert finder.find(Channel.HTTP, "title", "ZXHNX portal") == []

@@ -188,19 +188,28 @@ class Identifier:
         return out
 
     def _mention_evidence(self, index: int, observation: Observation, mention: Mention) -> Evidence:
-        vendor, brand = mention.vendor, mention.brand
-        native = mention.name in {n.casefold() for n in vendor.native_names} or not mention.name.isascii()
-        # The native names' source is the one the vendor record lists last for them; Latin names, its first.
-        reference = next((s for s in reversed(vendor.sources) if s.startswith("http")), vendor.sources[0])
+        vendor, brand, line = mention.vendor, mention.brand, mention.product_line
         where = "leads its own description" if mention.leading else "is mentioned in it"
-        named = f"brand {brand.name} of {vendor.name}" if brand else f"the maker {vendor.name}"
+        if line is not None:
+            named, matcher, reference = (
+                f"{vendor.name}'s product line {line.name}",
+                f"product-line:{vendor.id}",
+                line.source,
+            )
+        else:
+            named = f"brand {brand.name} of {vendor.name}" if brand else f"the maker {vendor.name}"
+            matcher = f"name-mention:{brand.id if brand else vendor.id}"
+            native = not mention.name.isascii()
+            # A name in Chinese script is cited to the filing the vendor record lists for it (a web address).
+            filing = next((s for s in reversed(vendor.sources) if s.startswith("http")), vendor.sources[0])
+            reference = filing if native else (brand.source if brand else vendor.sources[0])
         return Evidence(
             observation=index,
             channel=observation.channel,
             field=observation.field,
             value=_short(observation.value),
-            matcher=f"name-mention:{brand.id if brand else vendor.id}",
-            reference=reference if native else (brand.source if brand else vendor.sources[0]),
+            matcher=matcher,
+            reference=reference,
             licence="facts",
             vendor=vendor.id,
             brand=brand.id if brand else None,

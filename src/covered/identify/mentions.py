@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from covered.model import Brand, Channel, Confidence, Relationship, Vendor
+from covered.model import Brand, Channel, Confidence, ProductLine, Relationship, Vendor
 
 __all__ = ["Mention", "MentionFinder"]
 
@@ -48,6 +48,8 @@ _PASSING = {
     (Channel.LLDP, "system-name"),
 }
 _CERTIFICATE = {(Channel.TLS, "subject"), (Channel.TLS, "issuer")}
+# Passing fields a device's firmware writes (not a person): a product line leading them is the device's model.
+_FIRMWARE_WRITTEN = {(Channel.HTTP, "title"), (Channel.HTTP, "www-authenticate"), (Channel.RTSP, "www-authenticate")}
 _LEADING = 24
 """A name starting within this many characters of a self-description (or of one of its lines) leads it."""
 _SSH_PREFIX = re.compile(r"^SSH-[\d.]+-", re.IGNORECASE)
@@ -69,6 +71,7 @@ class Mention:
     name: str
     confidence: Confidence
     leading: bool
+    product_line: ProductLine | None = None
 
 
 def _fold(text: str) -> str:
@@ -109,6 +112,11 @@ class MentionFinder:
         native = sorted((k for k in self._owners if not _is_latin(k)), key=len, reverse=True)
         parts = [rf"(?<![0-9a-z]){re.escape(k)}" for k in latin] + [re.escape(k) for k in native]
         self._pattern = re.compile("|".join(parts)) if parts else None
+        self._lines = [
+            (re.compile(rf"(?<![0-9a-z])(?:{_line_pattern(line)})(?![a-z])", re.IGNORECASE), v, line)
+            for v in restricted.values()
+            for line in v.product_lines
+        ]
 
     def find(self, channel: Channel, field: str, value: str) -> list[Mention]:
         """The names found in the value, strongest first; none for fields that do not describe the device."""
@@ -119,10 +127,25 @@ class MentionFinder:
             return self._in_certificate(value)
         if key in _SELF_DESCRIPTIONS:
             text = _SSH_PREFIX.sub("", value) if channel is Channel.SSH else value
-            return self._in_text(text, lead_weighs=True)
+            return self._in_text(text, lead_weighs=True) or self._lines_in(text, lead_weighs=True)
         if key in _PASSING:
-            return self._in_text(value, lead_weighs=False)
+            found = self._in_text(value, lead_weighs=False)
+            return found or self._lines_in(value, lead_weighs=key in _FIRMWARE_WRITTEN)
         return []
+
+    def _lines_in(self, text: str, *, lead_weighs: bool) -> list[Mention]:
+        """Product lines only one restricted maker uses ('ZXHN F670L', 'EchoLife HG8245H')."""
+        folded = _fold(text[:4096])
+        found: dict[str, Mention] = {}
+        for pattern, vendor, line in self._lines:
+            match = pattern.search(folded)
+            if match is None:
+                continue
+            line_start = folded.rfind("\n", 0, match.start()) + 1
+            leading = lead_weighs and match.start() - line_start < _LEADING
+            confidence = Confidence.MEDIUM if leading else Confidence.LOW
+            self._keep(found, Mention(vendor, None, match.group(0), confidence, leading, line))
+        return sorted(found.values(), key=lambda m: (not m.leading, m.vendor.id))
 
     def _in_text(self, text: str, *, lead_weighs: bool) -> list[Mention]:
         head = text[:4096]
@@ -154,6 +177,13 @@ class MentionFinder:
         current = found.get(mention.vendor.id)
         if current is None or (mention.leading and not current.leading):
             found[mention.vendor.id] = mention
+
+
+def _line_pattern(line: ProductLine) -> str:
+    """A product line's words: its pattern, or its name, which may end in a model letter ('MA5600' in 'MA5600T')."""
+    if line.pattern:
+        return line.pattern
+    return re.escape(line.name) + ("[a-z]?" if line.name[-1].isdigit() else "")
 
 
 def _ends_a_word(text: str, folded: str, match: re.Match[str]) -> bool:
