@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 
 from covered.store import open_store
 from covered.store.schema import DeviceRow, FindingRow
-from covered.web.downloads import DEVICE_COLUMNS, FINDING_COLUMNS
+from covered.web.downloads import DEVICE_COLUMNS, FINDING_COLUMNS, TRUNCATED_HEADER
 from covered.web.queries import PAGE_SIZE
 from tests.web.conftest import Clients, Estate, clients_of, copy_database, serving
 
@@ -118,6 +118,60 @@ def test_downloads_need_a_user_and_refuse_bad_requests(users: Clients) -> None:
         assert response.status_code in {303, 401}
         assert "id,address" not in response.text
     viewer = users.signed_in("vic")
-    assert viewer.get("/devices.pdf").status_code == 404
+    assert viewer.get("/devices.txt").status_code == 404
     assert viewer.get("/devices.csv", params={"sort": "nonsense"}).status_code == 400
     assert viewer.get("/findings.csv", params={"status": "lost"}).status_code == 400
+
+
+def _pdf_text(body: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+
+
+def test_pdf_of_the_view_prints_its_rows_and_says_what_it_is(own: Estate, users: Clients) -> None:
+    viewer = users.signed_in("vic")
+    listed = viewer.get("/devices", params={"restricted": "yes"}).text
+    assert 'href="/devices.pdf?restricted=yes"' in listed
+    response = viewer.get("/devices.pdf", params={"restricted": "yes"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert re.fullmatch(
+        r'attachment; filename="covered-devices-\d{8}T\d{4}Z\.pdf"', response.headers["content-disposition"]
+    )
+    assert response.content.startswith(b"%PDF-")
+    text = _pdf_text(response.content)
+    rows = _csv(viewer.get("/devices.csv", params={"restricted": "yes"}).content)[1:]
+    assert f"{len(rows)} of {len(rows)} rows" in text
+    assert "restricted=yes" in text
+    for row in rows:
+        assert row[DEVICE_COLUMNS.index("address")] in text
+    # Device text is printed as text, never read as markup, and a formula is only words on paper.
+    everything = _pdf_text(viewer.get("/devices.pdf").content)
+    assert "HYPERLINK" in everything
+    assert "'=HYPERLINK" not in everything
+
+
+def test_pdf_of_findings_and_of_the_directory(own: Estate, users: Clients) -> None:
+    viewer = users.signed_in("vic")
+    rows = _csv(viewer.get("/findings.csv", params={"status": "review"}).content)[1:]
+    text = _pdf_text(viewer.get("/findings.pdf", params={"status": "review"}).content)
+    assert f"{len(rows)} of {len(rows)} rows" in text
+    directory = viewer.get("/directory.pdf", params={"vendor": "hikvision", "country": "US"})
+    assert directory.status_code == 200
+    assert TRUNCATED_HEADER not in directory.headers
+    assert "vendor=hikvision" in _pdf_text(directory.content)
+
+
+def test_a_pdf_longer_than_the_cap_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    from covered.web import downloads
+
+    monkeypatch.setattr(downloads, "MAX_PDF_ROWS", 3)
+    rows = [[i, f"10.0.0.{i}", "瀚", "<b>x</b> & y"] for i in range(1, 8)]
+    response = downloads.download("devices", "pdf", ("id", "address", "model", "firmware"), rows, 7, {"q": "x"})
+    assert response.headers[TRUNCATED_HEADER] == "7"
+    text = _pdf_text(bytes(response.body))
+    assert "3 of 7 rows (the first 3; the CSV and XLSX downloads hold all 7)" in text
+    assert "10.0.0.3" in text
+    assert "10.0.0.4" not in text
+    assert "<b>x</b> & y" in text  # markup in device text is printed as written

@@ -132,7 +132,7 @@ def test_directory_view_downloads_as_csv_xlsx_and_json(registry: Registry, clien
 
     # A bad filter is a clear 400, an unknown format a 404, and the download needs a signed-in user.
     assert viewer.get("/directory.csv", params={"since": "yesterday"}).status_code == 400
-    assert viewer.get("/directory.pdf").status_code == 404
+    assert viewer.get("/directory.txt").status_code == 404
     anonymous = clients.anonymous(follow_redirects=False).get("/directory.json")
     assert anonymous.status_code in (302, 303, 401)
 

@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from covered.errors import DataError
 from covered.model import ASSET_FIELDS
-from covered.report.tables import safe_cell
+from covered.report.tables import pdf_flowable, safe_cell
 from covered.report.wording import plural, shown_time
 from covered.store import Store
 from covered.store.schema import AuditRow, DeviceRow, FindingRow, ObservationRow, SightingRow, SilenceAttestationRow
@@ -577,30 +577,16 @@ def _bom_validator() -> Callable[[Any], Any]:
 
 def render_pdf(data: ReportData, path: Path) -> None:
     """A printable PDF: the summary and the devices needing action first, every device and finding in appendices."""
-    from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
     styles = getSampleStyleSheet()
-    cell = styles["BodyText"]
-    cell.fontSize = 7
-    cell.leading = 8
     page_width = landscape(A4)[0] - 40 * mm  # SimpleDocTemplate's default margins are 20 mm a side
 
-    def table(rows: list[tuple[Any, ...]], columns: list[str], widths: list[float] | None = None) -> Table:
-        body = [[Paragraph(html.escape(c), cell) for c in columns]]
-        body += [[Paragraph(html.escape("" if v is None else str(v)), cell) for v in row] for row in rows]
-        # Column widths as shares of the page: long text wraps in its column instead of widening the table.
-        shares = widths or [1.0] * len(columns)
-        result = Table(body, repeatRows=1, colWidths=[page_width * w / sum(shares) for w in shares])
-        result.setStyle(
-            TableStyle(
-                [("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey)]
-            )
-        )
-        return result
+    def table(rows: list[tuple[Any, ...]], columns: list[str], widths: list[float] | None = None) -> Any:
+        return pdf_flowable(columns, rows, page_width, widths)
 
     def records(rows: list[dict[str, Any]], columns: list[str]) -> list[tuple[Any, ...]]:
         return [tuple(_shown(r.get(c)) for c in columns) for r in rows]

@@ -537,7 +537,7 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
     def devices_download(current: Viewer, fmt: str, f: Annotated[DeviceQuery, Query()]) -> Response:
         """The device list's current view, every row, as CSV or XLSX."""
         if fmt not in downloads.FORMATS:
-            raise LookupError(f"no download format {fmt!r} (csv or xlsx)")
+            raise LookupError(f"no download format {fmt!r} (csv, xlsx or pdf)")
         records, total = queries.device_export(store, f.to_filter())
         rows = downloads.device_rows(records)
         return downloads.download("devices", fmt, downloads.DEVICE_COLUMNS, rows, total, f.model_dump())
@@ -546,7 +546,7 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
     def findings_download(current: Viewer, fmt: str, f: Annotated[FindingQuery, Query()]) -> Response:
         """The findings list's current view, every row, as CSV or XLSX."""
         if fmt not in downloads.FORMATS:
-            raise LookupError(f"no download format {fmt!r} (csv or xlsx)")
+            raise LookupError(f"no download format {fmt!r} (csv, xlsx or pdf)")
         records, total = queries.finding_export(store, queries.FindingFilter(**f.model_dump()))
         rows = downloads.finding_rows(records)
         return downloads.download("findings", fmt, downloads.FINDING_COLUMNS, rows, total, f.model_dump())
@@ -702,7 +702,7 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
     def directory_download(request: Request, current: Viewer, fmt: str) -> Response:
         """The directory's current view (its filters), every event, as CSV, XLSX or JSON."""
         if fmt not in (*downloads.FORMATS, "json"):
-            raise LookupError(f"no download format {fmt!r} (csv, xlsx or json)")
+            raise LookupError(f"no download format {fmt!r} (csv, xlsx, pdf or json)")
         params = _directory_params(request)
         events = directory_events(registry, params)
         if fmt == "json":

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from fastapi.responses import Response
 
 from covered.model import ASSET_FIELDS
-from covered.report.tables import csv_table, xlsx_table
+from covered.report.tables import MAX_PDF_ROWS, csv_table, pdf_table, xlsx_table
 
 __all__ = [
     "DEVICE_COLUMNS",
@@ -25,9 +25,22 @@ __all__ = [
     "json_download",
 ]
 
-FORMATS = ("csv", "xlsx")
+FORMATS = ("csv", "xlsx", "pdf")
 TRUNCATED_HEADER = "X-Covered-Truncated"
 """Set to the view's full row count when a download holds fewer rows than the view (the row cap)."""
+PDF_COLUMNS = {
+    "devices": (
+        "id", "address", "mac", "vendor", "model", "firmware", "site", "restricted", "open findings",
+        "findings to review", "last seen", "gone since", "asset_tag", "location",
+    ),
+    "findings": (
+        "id", "status", "subject", "obligation", "due", "address", "vendor", "model", "site", "device gone since",
+        "asset_tag", "reason",
+    ),
+    "directory": ("date", "actor_name", "country", "action", "vendors", "summary", "status", "quote", "source"),
+}  # fmt: skip
+"""The columns a printed page has room for, per list (CSV and XLSX carry every column)."""
+PDF_WIDTHS = {"summary": 3.0, "quote": 4.0, "reason": 2.5, "firmware": 1.5, "model": 1.5, "actor_name": 2.0}
 
 DEVICE_COLUMNS = (
     "id", "address", "mac", "vendor", "brand", "model", "firmware", "serial", "site", "restricted", "confidence",
@@ -105,6 +118,20 @@ def download(
     headers = _attachment(name, fmt)
     if total > len(rows):
         headers[TRUNCATED_HEADER] = str(total)
+    if fmt == "pdf":
+        keep = [columns.index(c) for c in PDF_COLUMNS.get(name, tuple(columns)) if c in columns]
+        printed = [[row[i] for i in keep] for row in rows[:MAX_PDF_ROWS]]
+        if total > len(printed):
+            headers[TRUNCATED_HEADER] = str(total)
+        cut = (
+            f" (the first {len(printed):,}; the CSV and XLSX downloads hold all {total:,})"
+            if total > len(printed)
+            else ""
+        )
+        note = f"The {name} list where {shown}: {len(printed):,} of {total:,} rows{cut}"
+        chosen = [columns[i] for i in keep]
+        document = pdf_table(chosen, printed, f"covered: {name}", note, [PDF_WIDTHS.get(c, 1.0) for c in chosen])
+        return Response(document, media_type="application/pdf", headers=headers)
     if fmt == "csv":
         # A byte-order mark, so Excel opens the UTF-8 file with its accents and CJK text intact.
         body: bytes = ("\ufeff" + csv_table(columns, rows)).encode("utf-8")
