@@ -123,10 +123,11 @@ def test_directory_search_filter_map_and_record(page: object) -> None:
     page.get_by_label("Search the directory").fill("Edinburgh")
     page.get_by_role("button", name="Search").click()
     page.wait_for_url("**q=Edinburgh**")
-    hits = page.locator("#search-results li")
+    hits = page.locator("#search-results ol.hits li")
     assert hits.count() >= 1
     assert "Edinburgh" in page.locator("#search-results").inner_text()
-    page.locator("#search-results li a").first.click()
+    assert page.locator("#search-results ul.exact a").first.inner_text() == "City of Edinburgh Council"
+    page.locator("#search-results ol.hits li a").first.click()
     page.wait_for_url("**/records/*")
     assert page.locator("figure.quote blockquote").count() >= 1
     page.get_by_role("button", name="Copy citation").click()

@@ -214,3 +214,35 @@ def test_new_overdue_and_site_filters_list_what_they_say(estate: Estate, clients
         answer = api.get("/api/findings", params=params)
         assert answer.status_code == 400, params
     assert clients.signed_in("vic").get("/findings", params={"due": "late"}).status_code == 400
+
+
+def test_directory_search_pages_its_ranked_hits_and_names_exact_records_first(clients: Clients) -> None:
+    viewer = clients.signed_in("vic")
+    first = viewer.get("/directory", params={"q": "xinjiang camera police"}).text
+    titles = re.findall(r'<li><a href="/records/([^"]+)">', first)
+    assert len(titles) == 25
+    assert 'href="/directory?q=xinjiang%20camera%20police&amp;page=2">next</a>' in first
+    second = viewer.get("/directory", params={"q": "xinjiang camera police", "page": 2}).text
+    more = re.findall(r'<li><a href="/records/([^"]+)">', second)
+    assert more
+    assert not set(more) & set(titles)  # page two continues, it does not repeat
+    assert '<ol class="hits" start="26">' in second
+    assert "matches 3 of 3 words" in first  # each hit says why it ranked
+
+    hikvision = viewer.get("/directory", params={"q": "Hikvision"}).text
+    exact = re.search(r'<ul class="exact"[^>]*>(.*?)</ul>', hikvision, re.S)
+    assert exact
+    assert exact[1].index('href="/directory?vendor=hikvision"') < exact[1].index('href="/records/hikvision-brand"')
+    assert hikvision.index('<ul class="exact"') < hikvision.index('<ol class="hits"')
+
+
+def test_directory_search_says_when_no_record_holds_every_word(clients: Clients) -> None:
+    viewer = clients.signed_in("vic")
+    partial = viewer.get("/directory", params={"q": "xinjiang zzyzxq"}).text
+    assert 'id="partial"' in partial
+    assert "matches 1 of 2 words: xinjiang" in partial
+    whole = viewer.get("/directory", params={"q": "xinjiang"}).text
+    assert 'id="partial"' not in whole
+    nothing = viewer.get("/directory", params={"q": "zzyzxq qqxqq"}).text
+    assert "No hits." in nothing
+    assert 'id="partial"' not in nothing

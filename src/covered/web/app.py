@@ -40,7 +40,14 @@ from covered.report.registry_views import EVENT_CSV_FIELDS, citation, event_row,
 from covered.store import Store
 from covered.store.tracking import diff_scans, remediate, remediate_findings
 from covered.web import charts, downloads, queries
-from covered.web.directory import DIRECTORY_FILTERS, directory, directory_choices, directory_events, lookup
+from covered.web.directory import (
+    DIRECTORY_FILTERS,
+    directory,
+    directory_choices,
+    directory_events,
+    lookup,
+    search_view,
+)
 from covered.web.users import (
     SESSION_HOURS,
     Role,
@@ -669,7 +676,7 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
 
     @app.get("/directory", response_class=HTMLResponse, include_in_schema=False)
     async def directory_page(
-        request: Request, current: Viewer, q: Annotated[str, Query(max_length=200)] = ""
+        request: Request, current: Viewer, q: Annotated[str, Query(max_length=200)] = "", page_no: PageNo = 1
     ) -> Response:
         params = _directory_params(request)
         message, status = None, 200
@@ -679,7 +686,7 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
             # The filters come back as typed, with the problem above them.
             message, status = web_message(exc, api=False), 400
             result, timeline, world = {"events": [], "count": 0}, "", ""
-        hits = registry.search_index.search(q, limit=50) if q.strip() else []
+        found = search_view(registry, q, page_no) if q.strip() else None
         return page(
             request,
             "directory.html",
@@ -687,7 +694,7 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
                 "result": result,
                 "params": params,
                 "q": q,
-                "hits": hits,
+                "search": found,
                 "timeline": timeline,
                 "map": world,
                 "choices": menus,

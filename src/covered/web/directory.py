@@ -14,7 +14,20 @@ from covered.registry import EventQuery, Registry
 from covered.registry.jurisdictions import country_of, jurisdiction_name
 from covered.report.registry_views import event_row
 
-__all__ = ["DIRECTORY_FILTERS", "directory", "directory_choices", "directory_events", "lookup", "verdict"]
+__all__ = [
+    "DIRECTORY_FILTERS",
+    "SEARCH_PAGE",
+    "directory",
+    "directory_choices",
+    "directory_events",
+    "lookup",
+    "search_view",
+    "verdict",
+]
+
+SEARCH_PAGE = 25
+"""Search hits per page."""
+MAX_SEARCH_PAGES = 20
 
 DIRECTORY_FILTERS = (
     "vendor",
@@ -51,6 +64,39 @@ def directory_choices(registry: Registry) -> dict[str, list[tuple[str, str]]]:
 
 def _worded(values: set[str]) -> list[tuple[str, str]]:
     return [(v, v.replace("_", " ")) for v in sorted(values)]
+
+
+def search_view(registry: Registry, text: str, page: int = 1) -> dict[str, Any]:
+    """A page of ranked search hits, the records whose name is the text itself first (an actor, a brand, a
+    maker), and whether any hit holds every word (when none does, the page says its hits hold only some)."""
+    page = max(1, min(page, MAX_SEARCH_PAGES))
+    wanted = " ".join(text.split()).casefold()
+    exact: list[dict[str, str]] = []
+    for actor in registry.actors.values():
+        if wanted in {n.casefold() for n in (actor.name, *actor.aliases, actor.name_original or "")}:
+            exact.append({"kind": "actor", "name": actor.name, "href": f"/directory?actor={quote(actor.id)}"})
+    for brand in registry.brands.values():
+        if wanted in {n.casefold() for n in (brand.name, *brand.aliases)}:
+            exact.append({"kind": "brand", "name": brand.name, "href": f"/records/{quote(brand.id)}"})
+    for vendor in registry.vendors.values():
+        if wanted in {n.casefold() for n in (vendor.name, *vendor.legal_names, *vendor.aliases, *vendor.native_names)}:
+            exact.append({"kind": "maker", "name": vendor.name, "href": f"/directory?vendor={quote(vendor.id)}"})
+    found = registry.search_index.search(text, limit=page * SEARCH_PAGE + 1)
+    shown = found[(page - 1) * SEARCH_PAGE : page * SEARCH_PAGE]
+    every = [h for h in found if any(_holds_every_word(w) for w in h.why)]
+    order = {"maker": 0, "actor": 1, "brand": 2}
+    return {
+        "hits": shown,
+        "exact": sorted(exact, key=lambda e: order[e["kind"]]),
+        "page": page,
+        "more": len(found) > page * SEARCH_PAGE and page < MAX_SEARCH_PAGES,
+        "partial": bool(found) and not every,
+    }
+
+
+def _holds_every_word(reason: str) -> bool:
+    found = re.match(r"matches (\d+) of (\d+) words", reason)
+    return found is not None and found[1] == found[2]
 
 
 def directory_events(registry: Registry, params: dict[str, str]) -> list[Event]:
