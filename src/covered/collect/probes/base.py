@@ -38,6 +38,8 @@ class Limits:
     max_favicon: int = 262_144
     max_banner: int = 4_096
     max_datagram: int = 65_535
+    udp_tries: int = 2
+    """Datagrams sent per UDP question: one lost on a busy network is sent again within the same read timeout."""
 
 
 @dataclass

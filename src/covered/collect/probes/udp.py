@@ -59,7 +59,8 @@ def _unreachable(ctx: ProbeContext, port: int, exc: OSError) -> None:
 
 
 async def exchange(ctx: ProbeContext, port: int, payload: bytes) -> bytes | None:
-    """Send one datagram and wait for the first answer; None when the port is closed or nothing answers."""
+    """Send the datagram (again, up to ``udp_tries`` times, while nothing answers) and take the first answer;
+    None when the port is closed or nothing answers within the read timeout."""
     loop = asyncio.get_running_loop()
     future: asyncio.Future[bytes] = loop.create_future()
     try:
@@ -70,10 +71,21 @@ async def exchange(ctx: ProbeContext, port: int, payload: bytes) -> bytes | None
         _unreachable(ctx, port, exc)
         return None
     try:
-        await ctx.packet()
-        transport.sendto(payload)
-        data = await asyncio.wait_for(future, ctx.limits.read_timeout)
-        return data[: ctx.limits.max_datagram]
+        # The read timeout is shared among the tries (nmap resends the same way): an answer to any of them, at
+        # any time within the timeout, is taken, and a datagram lost on the way costs one resend, not the answer.
+        tries = max(1, ctx.limits.udp_tries)
+        wait = ctx.limits.read_timeout / tries
+        for attempt in range(tries):
+            await ctx.packet()
+            transport.sendto(payload)
+            try:
+                data = await asyncio.wait_for(asyncio.shield(future), wait)
+            except TimeoutError:
+                if attempt == tries - 1:
+                    raise
+                continue
+            return data[: ctx.limits.max_datagram]
+        return None
     except (TimeoutError, ConnectionRefusedError):
         # No answer, or an ICMP port unreachable: a closed port, not an anomaly.
         return None
