@@ -20,6 +20,7 @@ from covered.report.registry_views import EVENT_CSV_FIELDS
 from covered.store import open_store
 from covered.store.schema import DeviceRow
 from covered.web.directory import lookup, verdict
+from covered.web.users import create_user
 from tests.web.conftest import Clients, Estate
 
 
@@ -246,3 +247,20 @@ def test_directory_search_says_when_no_record_holds_every_word(clients: Clients)
     nothing = viewer.get("/directory", params={"q": "zzyzxq qqxqq"}).text
     assert "No hits." in nothing
     assert 'id="partial"' not in nothing
+
+
+def test_the_user_list_says_when_each_user_last_signed_in(estate: Estate, clients: Clients) -> None:
+    store = open_store(estate.db)
+    try:
+        create_user(store, "newcomer", "viewer", "a-long-newcomer-password", "test")
+    finally:
+        store.engine.dispose()
+    clients.signed_in("vic")  # signs in now
+    users = {u["name"]: u for u in clients.bearer("alice").get("/api/users").json()}
+    assert users["newcomer"]["last_sign_in"] is None
+    vic = dt.datetime.fromisoformat(users["vic"]["last_sign_in"])
+    assert dt.datetime.now(dt.UTC) - vic.replace(tzinfo=vic.tzinfo or dt.UTC) < dt.timedelta(minutes=10)
+    page = clients.signed_in("alice").get("/admin/users").text
+    row = re.search(r"<td>newcomer</td>.*?</tr>", page, re.S)
+    assert row
+    assert "never" in row[0]

@@ -912,8 +912,11 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
 
     @app.get("/api/users", tags=["accounts"])
     async def api_users(current: Admin) -> list[dict[str, Any]]:
-        """Dashboard users (admins only): name, role, whether disabled; never a password hash."""
-        return [u | {"created_at": str(u["created_at"])} for u in list_users(store)]
+        """Dashboard users (admins only): name, role, whether disabled, last sign-in; never a password hash."""
+        return [
+            u | {"created_at": str(u["created_at"]), "last_sign_in": str(u["last_sign_in"] or "") or None}
+            for u in list_users(store)
+        ]
 
     @app.post("/api/users/{name}/role", tags=["accounts"])
     def api_set_role(request: Request, current: Admin, name: str, change: RoleChange) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from covered.errors import UsageError
 from covered.store import Store
-from covered.store.schema import ApiTokenRow, SignInFailureRow, UserRow, WebSessionRow
+from covered.store.schema import ApiTokenRow, AuditRow, SignInFailureRow, UserRow, WebSessionRow
 from covered.store.tracking import audit_entry
 
 __all__ = [
@@ -113,10 +113,24 @@ def create_user(store: Store, name: str, role: str, password: str, actor: str) -
 
 
 def list_users(store: Store) -> list[dict[str, object]]:
-    """Users without their hashes."""
+    """Users without their hashes, each with when it last signed in (from the audit log; None: never)."""
     with store.session() as session:
+        last = dict(
+            session.execute(
+                select(AuditRow.actor, func.max(AuditRow.at))
+                .where(AuditRow.action == "sign-in")
+                .group_by(AuditRow.actor)
+            ).all()
+        )
         return [
-            {"id": u.id, "name": u.name, "role": u.role, "disabled": u.disabled, "created_at": u.created_at}
+            {
+                "id": u.id,
+                "name": u.name,
+                "role": u.role,
+                "disabled": u.disabled,
+                "created_at": u.created_at,
+                "last_sign_in": last.get(u.name),
+            }
             for u in session.scalars(select(UserRow).order_by(UserRow.name))
         ]
 
