@@ -84,7 +84,9 @@ def test_sign_in_browse_filter_and_open_a_device(page: object, estate: Estate) -
     page.locator("#devices tbody tr td:nth-child(2) a").first.click()
     page.wait_for_url("**/devices/*")
     assert page.locator("#evidence-table tbody tr").count() >= 1
-    assert "Dahua" in page.locator(".lead").inner_text()
+    card = page.locator("#summary").inner_text()
+    assert "Dahua" in card
+    assert "What to do next" in card
     shot(page, "device")
 
 

@@ -48,6 +48,7 @@ from covered.web.directory import (
     lookup,
     search_view,
 )
+from covered.web.summary import device_summary
 from covered.web.users import (
     SESSION_HOURS,
     Role,
@@ -579,8 +580,16 @@ def create_app(store: Store, registry: Registry, *, secure_cookies: bool = False
     def device_view(
         request: Request, device_id: int, problem: dict[str, Any] | None = None, status: int = 200
     ) -> Response:
-        context = {"d": queries.device_detail(store, device_id), "statuses": _STATUSES, "problem": problem or {}}
+        detail = queries.device_detail(store, device_id)
+        context = {
+            "d": detail,
+            "summary": device_summary(detail, vendor_names),
+            "statuses": _STATUSES,
+            "problem": problem or {},
+        }
         return page(request, "device.html", context, status)
+
+    vendor_names = {v.id: v.name for v in registry.vendors.values()}
 
     @app.post("/findings/{finding_id}/status", include_in_schema=False)
     def change_status_form(
