@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import tracemalloc
 from pathlib import Path
 
 from sqlalchemy import func, select
 
+from covered.cli.identify import TABLE_LIMIT
 from covered.collect import import_file
 from covered.identify import identifier_for
 from covered.registry import Registry
@@ -143,3 +145,26 @@ def test_rows_sharing_a_junk_serial_are_stored(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stderr
     assert "stored as import 1" in result.stderr
     assert len(result.stdout.splitlines()) == 2
+
+
+def test_a_long_import_on_the_terminal_is_summed_up_not_printed_whole(tmp_path: Path) -> None:
+    path = tmp_path / "assets.csv"
+    expected = _write(path, 1_200)  # more devices than a terminal table shows
+    result = run("import", str(path))
+    assert result.returncode == 1, result.stderr
+    counted = {
+        (maker.strip(), verdict.strip()): int(count.replace(",", ""))
+        for maker, verdict, count in re.findall(r"│ ([^│]+?) │ ([^│]+?) │ +([\d,]+) │", result.stdout)
+    }
+    assert sum(counted.values()) == len(expected)
+    assert counted[("Hikvision", "restricted")] > 0
+    assert "needing attention" in result.stdout
+    listed = re.findall(r"│ 44:19:B6:[0-9A-F:]+ ", result.stdout)
+    assert 0 < len(listed) <= TABLE_LIMIT
+    assert "--json or --csv, with -o FILE" in result.stderr
+    # A short list is still one row per device.
+    short = tmp_path / "short.csv"
+    few = _write(short, 20)
+    listing = run("import", str(short)).stdout
+    assert len(re.findall(r"│ 44:19:B6:[0-9A-F:]+ ", listing)) == len(few)
+    assert "by maker" not in listing

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
 
@@ -18,6 +19,8 @@ from covered.errors import UsageError
 from covered.report.wording import plural
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from covered.model import Attribution
 
 __all__ = ["identify", "import_"]
@@ -200,7 +203,9 @@ def import_(
     # the size of the list; only the terminal table (which shows every device at once) keeps them all.
     report = _Stream(output if fmt != "table" else None)
     observations_file = _Stream(observations_out) if observations_out is not None else None
-    kept: list[Attribution] = []
+    kept: list[Attribution] = []  # the first TABLE_LIMIT + 1 devices, for a table of them all when that is all
+    attention: list[Attribution] = []  # the first TABLE_LIMIT restricted or unsettled ones, for a long list
+    makers: Counter[tuple[str, str]] = Counter()
     devices = 0
     restricted = False
     try:
@@ -225,7 +230,11 @@ def import_(
             restricted = restricted or any(a.restricted for a in attributions)
             _write_rows(report, fmt, attributions, first=devices == 0)
             if fmt == "table":
-                kept.extend(attributions)
+                # A long list is summed up, not printed whole: only the devices needing attention are kept.
+                kept.extend(attributions[: max(0, TABLE_LIMIT + 1 - len(kept))])
+                needing = [a for a in attributions if a.restricted is not False and (a.vendor or a.lead)]
+                attention.extend(needing[: max(0, TABLE_LIMIT - len(attention))])
+                makers.update((a.vendor_name or "maker not determined", _verdict(a)) for a in attributions)
             devices += len(attributions)
         if devices == 0:
             _write_rows(report, fmt, [], first=True)
@@ -248,9 +257,51 @@ def import_(
         f"{plural(devices, 'device')}, "
         f"{plural(len(result.warnings), 'warning')}"
     )
-    if fmt == "table":
+    if fmt == "table" and devices <= TABLE_LIMIT:
         _report_attributions(kept, fmt, output, evidence, f"{plural(devices, 'device')} from {file.name}")
+    elif fmt == "table":
+        _summarise(makers, attention, devices, file.name, output)
     raise typer.Exit(1 if restricted else 0)
+
+
+TABLE_LIMIT = 500
+"""Devices a terminal table shows one per row; a longer list gets a summary and the devices needing attention."""
+
+
+def _verdict(attribution: Attribution) -> str:
+    if attribution.restricted:
+        return "restricted"
+    if attribution.restricted is False:
+        return "not restricted"
+    return "unsettled" if attribution.vendor or attribution.lead else "unknown"
+
+
+def _summarise(
+    makers: Counter[tuple[str, str]], attention: list[Attribution], devices: int, name: str, output: Path | None
+) -> None:
+    """A long import on the terminal: devices per maker and verdict, then the ones needing attention."""
+    from rich.console import Group
+    from rich.table import Table
+
+    from covered.report.device_views import attributions_table
+
+    table = Table(title=f"{plural(devices, 'device')} from {name}, by maker")
+    for column in ("maker", "verdict", "devices"):
+        table.add_column(column, justify="right" if column == "devices" else "left")
+    order = {"restricted": 0, "unsettled": 1, "not restricted": 2, "unknown": 3}
+    for (maker, verdict), count in sorted(makers.items(), key=lambda item: (order[item[0][1]], -item[1], item[0][0])):
+        table.add_row(escape(maker), verdict, f"{count:,}")
+    parts: list[RenderableType] = [table]
+    if attention:
+        title = f"the first {plural(len(attention), 'device')} needing attention (restricted, or a maker not settled)"
+        parts.append(attributions_table(attention, title))
+    print_table(Group(*parts), output)
+    print_leads(attention)
+    err.print(
+        f"{devices:,} devices are more than a terminal table shows ({TABLE_LIMIT}); every device with its evidence: "
+        "--json or --csv, with -o FILE",
+        soft_wrap=True,
+    )
 
 
 _BATCH = 2_000

@@ -15,7 +15,7 @@ from rich.markup import escape
 from covered.report.wording import plural
 
 if TYPE_CHECKING:
-    from rich.table import Table
+    from rich.console import RenderableType
 
     from covered.model import Attribution
     from covered.registry import Registry
@@ -36,7 +36,7 @@ def emit(text: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
 
 
-def print_table(table: Table, output: Path | None) -> None:
+def print_table(table: RenderableType, output: Path | None) -> None:
     """Print a table to stdout, or its plain text to the output file."""
     if output is None:
         out.print(table)
