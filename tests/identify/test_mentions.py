@@ -162,3 +162,10 @@ def test_a_product_line_in_a_name_someone_set_is_only_mentioned(finder: MentionF
     assert found.confidence is Confidence.LOW
     assert finder.find(Channel.SIP, "user-agent", "HG630") == []  # not the HG8 family
     assert finder.find(Channel.HTTP, "title", "ZXHNX portal") == []
+
+
+def test_welcome_to_and_powered_by_introduce_the_devices_own_maker(finder: MentionFinder) -> None:
+    (welcome,) = finder.find(Channel.TELNET, "banner", "Welcome to Huawei Technologies")
+    assert welcome.confidence is Confidence.MEDIUM
+    (powered,) = finder.find(Channel.HTTP, "server", "Powered by ZTE")
+    assert powered.confidence is Confidence.MEDIUM

@@ -55,7 +55,9 @@ _LEADING = 24
 _SSH_PREFIX = re.compile(r"^SSH-[\d.]+-", re.IGNORECASE)
 _DN_PART = re.compile(r"(?:^|[,/+])\s*([A-Za-z]+)\s*=\s*((?:\\.|[^,/+])*)")
 _WORD = re.compile(r"[a-z]+")
-_ASIDE = {"for", "with", "compatible", "supports", "support", "via", "like", "to", "and", "vs", "not", "by", "from"}
+# Words after which a name is another firm's ('for Hikvision cameras', 'compatible with Dahua'); 'welcome to',
+# 'powered by' and 'copyright ... by' introduce the device's own maker, so 'to' and 'by' are not among them.
+_ASIDE = {"for", "with", "compatible", "supports", "support", "via", "like", "and", "vs", "not"}
 # Names inside another firm's name: Huawei-3Com was the joint venture that became H3C, not Huawei.
 _COMPOUNDS = re.compile(r"huawei[\s_-]*3com")
 _FIRM_BRANDS = {Relationship.OWN_BRAND, Relationship.SUBSIDIARY_BRAND, Relationship.SUBSIDIARY}
