@@ -78,7 +78,29 @@ BANS: dict[str, tuple[str, str, str | None]] = {
         "UA",
     ),
     "zh": ("杭州市政府去年禁止采购海康威视摄像头，理由是安全问题。", "杭州市政府", None),
+    "hi": (
+        "दिल्ली नगर निगम ने पिछले साल सुरक्षा कारणों से Hikvision कैमरों की खरीद पर प्रतिबंध लगा दिया।",
+        "दिल्ली नगर निगम",
+        "IN",
+    ),
+    "fi": (
+        "Helsingin kaupunki kielsi viime vuonna Hikvision-kameroiden hankinnan turvallisuussyistä.",
+        "Helsingin kaupunki",
+        "FI",
+    ),
+    "is": (
+        "Reykjavíkurborg bannaði í fyrra kaup á Hikvision-myndavélum af öryggisástæðum.",
+        "Reykjavíkurborg",
+        "IS",
+    ),
+    "nn": (
+        "Bergen kommune forbaud i fjor kjøp av kamera frå Hikvision av tryggleiksomsyn.",
+        "Bergen kommune",
+        "NO",
+    ),
 }
+# Nynorsk in one sentence is read as Bokmål by the language detector; the Bokmål cue tables carry its forms.
+DETECTED_AS = {"nn": "nb"}
 
 
 def _ingest(registry: Registry, text: str, published: str = PUBLISHED) -> list[Candidate]:
@@ -95,7 +117,7 @@ def test_a_local_ban_in_every_language(registry: Registry, lang: str) -> None:
     text, actor_name, country = BANS[lang]
     doc = text_of_bytes(text.encode("utf-8"), where="article")
     source = ingest_document(doc, registry, published=parse_published(PUBLISHED))
-    assert source.language == [lang]
+    assert source.language == [DETECTED_AS.get(lang, lang)]
     (event,) = _events(source.candidates)
     assert event.vendors == ["hikvision"]
     assert event.action in (Action.PROCUREMENT_BAN, Action.USE_BAN)
@@ -110,7 +132,7 @@ def test_a_local_ban_in_every_language(registry: Registry, lang: str) -> None:
     assert event.actor.type in (ActorType.LOCAL_GOVERNMENT, ActorType.SUBNATIONAL_GOVERNMENT)
     assert event.actor.jurisdiction == (country or "unknown")
     assert text[event.quote_start : event.quote_end] == event.quote
-    assert event.quote_language == lang
+    assert event.quote_language == DETECTED_AS.get(lang, lang)
     assert event.quote_en == text if lang == "en" else event.quote_en.startswith("[gloss, not a translation]")
 
 
@@ -120,6 +142,18 @@ CALLS = {
     "es": "La diputada Ana García pidió al gobierno prohibir las cámaras Hikvision.",
     "de": "Die Abgeordnete Anna Schmidt forderte die Regierung auf, Hikvision-Kameras zu verbieten.",
     "da": "Folketingsmedlem Lars Jensen opfordrede regeringen til at forbyde Hikvision-kameraer.",
+    "fr": "La députée Claire Martin a demandé au gouvernement d'interdire les caméras Hikvision.",
+    "pt": "O deputado João Silva pediu ao governo que proíba as câmaras Hikvision.",
+    "sv": "Riksdagsledamoten Anna Svensson uppmanade regeringen att förbjuda Hikvision-kameror.",
+    "nb": "Stortingsrepresentant Ola Nordmann ba regjeringen forby Hikvision-kameraer.",
+    "nl": "Kamerlid Jan de Vries riep de regering op om Hikvision-camera's te verbieden.",
+    "pl": "Poseł Jan Kowalski wezwał rząd do zakazania kamer Hikvision.",
+    "uk": "Депутат Іван Петренко закликав уряд заборонити камери Hikvision.",
+    "zh": "议员张伟呼吁政府禁止使用海康威视摄像头。",
+    "hi": "सांसद राहुल शर्मा ने सरकार से Hikvision कैमरों पर प्रतिबंध लगाने की मांग की।",
+    "fi": "Kansanedustaja Matti Virtanen vaati hallitusta kieltämään Hikvision-kamerat.",
+    "is": "Þingmaðurinn Jón Jónsson hvatti ríkisstjórnina til að banna Hikvision-myndavélar.",
+    "nn": "Stortingsrepresentant Kari Nordmann bad regjeringa forby Hikvision-kamera.",
 }
 
 
@@ -137,12 +171,86 @@ NEGATIVES = {
     "es": "Dahua presentó sus nuevas cámaras térmicas en una feria en Madrid.",
     "fr": "Hikvision a présenté une nouvelle gamme de caméras à Paris.",
     "zh": "海康威视发布了新款摄像头。",
+    "de": "Hikvision stellte auf einer Messe in Berlin neue Kameras vor.",
+    "pt": "A Dahua apresentou novas câmaras numa feira em Lisboa.",
+    "da": "Hikvision præsenterede nye kameraer på en messe i København.",
+    "sv": "Dahua visade nya kameror på en mässa i Stockholm.",
+    "nb": "Hikvision viste fram nye kameraer på en messe i Oslo.",
+    "nl": "Hikvision presenteerde nieuwe camera's op een beurs in Amsterdam.",
+    "pl": "Dahua zaprezentowała nowe kamery na targach w Warszawie.",
+    "uk": "Hikvision представила нові камери на виставці в Києві.",
+    "hi": "Hikvision ने दिल्ली में एक प्रदर्शनी में नए कैमरे पेश किए।",
+    "fi": "Hikvision esitteli uusia kameroita messuilla Helsingissä.",
+    "is": "Hikvision kynnti nýjar myndavélar á sýningu í Reykjavík.",
+    "nn": "Hikvision viste fram nye kamera på ei messe i Bergen.",
 }
 
 
 @pytest.mark.parametrize("lang", sorted(NEGATIVES))
 def test_an_article_without_a_restriction_yields_no_event(registry: Registry, lang: str) -> None:
     assert _events(_ingest(registry, NEGATIVES[lang])) == []
+
+
+REVERSALS = {
+    "en": "The Springfield City Council lifted its ban on Hikvision cameras.",
+    "it": "Il Comune di Bologna ha revocato il divieto sulle telecamere Hikvision.",
+    "es": "El Ayuntamiento de Valencia levantó la prohibición de las cámaras Hikvision.",
+    "fr": "La mairie de Lyon a levé l'interdiction des caméras Hikvision.",
+    "de": "Die Stadt München hob das Verbot von Hikvision-Kameras auf.",
+    "pt": "A Câmara Municipal de Lisboa levantou a proibição das câmaras Hikvision.",
+    "da": "Region Syddanmark ophævede forbuddet mod Hikvision-kameraer.",
+    "sv": "Stockholms stad hävde förbudet mot Hikvision-kameror.",
+    "nb": "Oslo kommune opphevet forbudet mot Hikvision-kameraer.",
+    "nl": "De gemeente Utrecht hief het verbod op Hikvision-camera's op.",
+    "pl": "Urząd Miasta Krakowa uchylił zakaz kamer Hikvision.",
+    "uk": "Київська міська рада скасувала заборону на камери Hikvision.",
+    "zh": "杭州市政府取消了对海康威视摄像头的禁令。",
+    "hi": "दिल्ली नगर निगम ने Hikvision कैमरों पर लगा प्रतिबंध हटा लिया।",
+    "fi": "Helsingin kaupunki kumosi Hikvision-kameroita koskevan kiellon.",
+    "is": "Reykjavíkurborg aflétti banni við Hikvision-myndavélum.",
+    "nn": "Bergen kommune oppheva forbodet mot Hikvision-kamera.",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(REVERSALS))
+def test_a_lifted_ban_is_a_reversal_in_every_language(registry: Registry, lang: str) -> None:
+    (event,) = _events(_ingest(registry, REVERSALS[lang]))
+    assert event.action is Action.REVERSAL
+    assert event.vendors == ["hikvision"]
+
+
+RETENTIONS = {
+    "en": "The Springfield City Council decided to keep its Hikvision cameras after a review.",
+    "it": "Il Comune di Bologna continuerà a usare le telecamere Hikvision.",
+    "es": "El Ayuntamiento de Valencia seguirá usando las cámaras Hikvision.",
+    "fr": "La mairie de Lyon continuera à utiliser les caméras Hikvision.",
+    "de": "Die Stadt München wird die Hikvision-Kameras weiter nutzen.",
+    "pt": "A Câmara Municipal de Lisboa vai continuar a usar as câmaras Hikvision.",
+    "da": "Region Syddanmark vil fortsat bruge Hikvision-kameraerne.",
+    "sv": "Stockholms stad kommer att fortsätta använda Hikvision-kamerorna.",
+    "nb": "Oslo kommune vil fortsette å bruke Hikvision-kameraene.",
+    "nl": "De gemeente Utrecht blijft de Hikvision-camera's gebruiken.",
+    "pl": "Urząd Miasta Krakowa nadal będzie używać kamer Hikvision.",
+    "uk": "Київська міська рада продовжить використовувати камери Hikvision.",
+    "zh": "杭州市政府决定继续使用海康威视摄像头。",
+    "hi": "दिल्ली नगर निगम ने Hikvision कैमरों का उपयोग जारी रखने का फैसला किया।",
+    "fi": "Helsingin kaupunki jatkaa Hikvision-kameroiden käyttöä.",
+    "is": "Reykjavíkurborg mun áfram nota Hikvision-myndavélar.",
+    "nn": "Bergen kommune vil halde fram med å bruke Hikvision-kameraa.",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(RETENTIONS))
+def test_keeping_the_cameras_is_a_counter_decision_in_every_language(registry: Registry, lang: str) -> None:
+    (event,) = _events(_ingest(registry, RETENTIONS[lang]))
+    assert event.action is Action.RETENTION
+
+
+def test_every_rule_is_written_in_every_language_the_ingest_supports() -> None:
+    from covered.ingest.language import SUPPORTED
+
+    for table in (BANS, CALLS, NEGATIVES, REVERSALS, RETENTIONS):
+        assert set(table) == set(SUPPORTED), sorted(set(SUPPORTED) ^ set(table))
 
 
 def test_a_reversal_and_the_ban_it_reverses_are_two_events(registry: Registry) -> None:

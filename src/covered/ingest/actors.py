@@ -909,6 +909,8 @@ _LOCAL_BODIES: dict[str, list[tuple[str, ActorType]]] = {
         (rf"Region {_CAP}", ActorType.SUBNATIONAL_GOVERNMENT),
     ],
     "fi": [(rf"{_CAP} kaupunki", ActorType.LOCAL_GOVERNMENT)],
+    # Icelandic towns name themselves in one word: Reykjavíkurborg (the city of Reykjavík), Kópavogsbær.
+    "is": [(r"[A-ZÁÐÉÍÓÚÝÞÆÖ]\w+(?:borg|bær)(?!\w)", ActorType.LOCAL_GOVERNMENT)],
     "nl": [
         (rf"[Gg]emeente {_CAP}", ActorType.LOCAL_GOVERNMENT),
         (rf"[Pp]rovincie {_CAP}", ActorType.SUBNATIONAL_GOVERNMENT),
@@ -918,6 +920,10 @@ _LOCAL_BODIES: dict[str, list[tuple[str, ActorType]]] = {
         (rf"[Mm]iasto {_CAP}", ActorType.LOCAL_GOVERNMENT),
     ],
     "uk": [(r"[А-ЯІЇЄҐ][\w’'-]+ міськ\w* рад\w*", ActorType.LOCAL_GOVERNMENT)],
+    "hi": [
+        (r"[\u0900-\u097F]+ (?:नगर निगम|नगर पालिका|नगर परिषद|महानगरपालिका)", ActorType.LOCAL_GOVERNMENT),
+        (r"[\u0900-\u097F]+ राज्य सरकार", ActorType.SUBNATIONAL_GOVERNMENT),
+    ],
     "zh": [
         (r"[\u4e00-\u9fff]{2,4}(?:市|县|区)(?:政府|议会|人民政府)?", ActorType.LOCAL_GOVERNMENT),
         (r"[\u4e00-\u9fff]{2,3}省(?:政府)?", ActorType.SUBNATIONAL_GOVERNMENT),
@@ -935,6 +941,7 @@ LANGUAGE_COUNTRY: dict[str, str] = {
     "pl": "PL",
     "uk": "UA",
     "nl": "NL",
+    "hi": "IN",
 }
 """Languages spoken as the main language of one country: a local body's country when the text names none (a
 guess, said so in the cues; Dutch is Belgian too, German and French several countries', so they are not here)."""

@@ -47,6 +47,9 @@ _EXTRA_RELATIVE: dict[str, dict[str, list[str]]] = {
     "da": {"-1y": ["sidste år", "sidste år"], "-1m": ["sidste måned"]},
     "sv": {"-1y": ["förra året", "i fjol"], "-1m": ["förra månaden"]},
     "nb": {"-1y": ["i fjor", "forrige år"], "-1m": ["forrige måned"]},
+    "nn": {"-1y": ["i fjor", "førre år"], "-1m": ["førre månad"]},
+    "is": {"-1y": ["í fyrra", "á síðasta ári"], "-1m": ["í síðasta mánuði"]},
+    "fi": {"-1y": ["viime vuonna"], "-1m": ["viime kuussa"]},
     "nl": {"-1y": ["vorig jaar", "afgelopen jaar"], "-1m": ["vorige maand"]},
     "pl": {
         "-1y": ["w zeszłym roku", "w ubiegłym roku", "zeszłego roku", "ubiegłego roku"],

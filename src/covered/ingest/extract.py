@@ -165,7 +165,8 @@ class Extractor:
                 continue
             action, cue_at, cue = found
             absolute_cue = span.start + clause_start + cue_at
-            if call is not None and call.start() < clause_start + cue_at and action not in _COUNTER:
+            before = call is not None and (call.start() < clause_start + cue_at or lang in _VERB_FINAL)
+            if before and action not in _COUNTER:
                 continue  # a call for a ban: recorded as a fact below
             if lex.negation.search(clause):
                 continue
@@ -319,8 +320,16 @@ class Extractor:
         call: re.Match[str] | None,
     ) -> list[Candidate]:
         found: list[tuple[FactKind, str | None, str]] = []
-        if call is not None and _action(sentence[call.end() :], lex) is not None:
-            found.append((FactKind.CALL_FOR_BAN, None, f"call '{call.group()}' before a restriction word"))
+        asked = (
+            sentence[: call.start()]
+            if call is not None and lang in _VERB_FINAL
+            else sentence[call.end() :]
+            if call
+            else ""
+        )
+        if call is not None and _action(asked, lex) is not None:
+            where = "after" if lang in _VERB_FINAL else "before"
+            found.append((FactKind.CALL_FOR_BAN, None, f"call '{call.group()}' {where} a restriction word"))
         deny = lex.deny.search(sentence)
         if deny is not None:
             found.append((FactKind.DENIAL, None, f"denial '{deny.group()}'"))
@@ -555,6 +564,10 @@ _BACK = re.compile(
 
 def _refers_back(sentence: str) -> bool:
     return _BACK.search(sentence) is not None
+
+
+_VERB_FINAL = {"hi"}
+"""Languages whose verb ends the sentence ('... पर प्रतिबंध लगाने की मांग की'): a call there follows what it asks for."""
 
 
 def _clauses(sentence: str, lex: Lexicon) -> list[tuple[int, int]]:

@@ -234,7 +234,7 @@ _RAW: dict[str, dict[str, object]] = {
     "de": {
         "actions": [
             (
-                rf"\baufgehoben\b|\bhebt? .{{0,40}}auf\b|\bzurückgenommen\b|\bgekippt\b|\bkippt{W}|\bwiderruf{W}",
+                rf"\baufgehoben\b|\bhebt? .{{0,40}}auf\b|\bhob .{{0,40}}auf\b|\bzurückgenommen\b|\bgekippt\b|\bkippt{W}|\bwiderruf{W}",  # noqa: E501
                 Action.REVERSAL,
             ),
             (rf"\bzurückverwiesen\b|\bzurückverweis{W}", Action.REVERSAL),
@@ -292,7 +292,7 @@ _RAW: dict[str, dict[str, object]] = {
             (rf"\bexclu{W}", Action.PROCUREMENT_BAN),
             (rf"\balert{W} contra|\brecomend{W} não|\bdiretrizes\b|\borienta(?:ção|ções)\b", Action.GUIDANCE),
             (rf"\bconsider{W}|\bavali{W}|\bestud{W}", Action.CONSIDERATION),
-            (rf"\bproib{W}|\bbaniu\b|\bbanid{W}|\bveta{W}|\bvetou\b", Action.USE_BAN),
+            (rf"\bproib{W}|\bproíb{W}|\bbaniu\b|\bbanid{W}|\bveta{W}|\bvetou\b", Action.USE_BAN),
         ],
         "call": rf"\bpede{W}?\b|\bpediu\b|\bexig{W}|\bapel{W}|\breclam{W}|\binst{W} o\b",
         "deny": rf"\bneg(?:ou|a|aram)\b|\bdesment{W}|\brejeit{W} as acusações",
@@ -342,7 +342,7 @@ _RAW: dict[str, dict[str, object]] = {
     },
     "sv": {
         "actions": [
-            (rf"\bupphäv{W}|\bhävt{W}|\bhäver\b|\båterkall{W}", Action.REVERSAL),
+            (rf"\bupphäv{W}|\bhävt{W}|\bhäver\b|\bhävde\b|\båterkall{W}", Action.REVERSAL),
             (rf"\båterförvis{W}", Action.REVERSAL),
             (rf"\båterinför{W}|\båterinsatt{W}", Action.REINSTATEMENT),
             (rf"\bfortsätta (?:att )?använda|\bbehåll{W}", Action.RETENTION),
@@ -379,7 +379,10 @@ _RAW: dict[str, dict[str, object]] = {
             (rf"\bopphev{W}|\bomgjort\b|\btilbakekall{W}", Action.REVERSAL),
             (rf"\bsendt tilbake\b|\bhjemvis{W}", Action.REVERSAL),
             (rf"\bgjeninnført{W}|\bgjenopptatt\b", Action.REINSTATEMENT),
-            (rf"\bfortsette å bruke|\bbeholde{W}|\bbeholder\b", Action.RETENTION),
+            (
+                rf"\bfortsette å bruke|\bbeholde{W}|\bbeholder\b|\bhalde fram med å bruke|\bheld fram med å bruke",
+                Action.RETENTION,
+            ),
             (r"\bikke (?:iverksette|gjøre) noen tiltak", Action.NO_ACTION),
             (rf"\bsanksjon{W}", Action.SANCTION),
             (rf"\beksportkontroll{W}", Action.EXPORT_CONTROL),
@@ -388,14 +391,15 @@ _RAW: dict[str, dict[str, object]] = {
             (rf"\bslutt{W} å selge|\bselger ikke lenger", Action.SUPPLY_STOP),
             (rf"\badvar{W} mot|\bveiledning{W}|\bfraråd{W}|\banbefal{W}", Action.GUIDANCE),
             (rf"\bvurder{W}|\bundersøk{W}", Action.CONSIDERATION),
-            (rf"\bforbud{W}|\bforby{W}|\bforbudt\b|\bforbød\b", Action.USE_BAN),
+            # Bokmål, and Nynorsk's forms (forbaud, forbod), which detection on short texts reads as Bokmål.
+            (rf"\bforbud{W}|\bforby{W}|\bforbudt\b|\bforbød\b|\bforbaud\b|\bforbod{W}", Action.USE_BAN),
         ],
-        "call": rf"\boppfordr{W}|\bkrev{W}|\bkrever\b|\bber om\b|\bappeller{W}",
+        "call": rf"\boppfordr{W}|\bkrev{W}|\bkrever\b|\bber om\b|\bbad?(?= (?:om\b|\w+ (?:om å |å )?forby))|\bappeller{W}",  # noqa: E501
         "deny": rf"\bbenekt{W}|\bavvis{W} (?:anklagene|beskyldningene)|\btilbakeviser\b",
         "future": r"\bvil\b|\bskal\b|\bplanlegger\b|\bkunngj\w*",
         "progressive": r"\ber i gang med\b|\bfor tiden\b|\bpågår\b",
         "negation": r"\bingen bevis\b",
-        "security": rf"\bsikkerhet{W}|\bspionasje\b|\bcyber{W}",
+        "security": rf"\bsikkerhet{W}|\btryggleik{W}|\bspionasje\b|\bcyber{W}",
         "human_rights": rf"\bmenneskerettighet{W}|\buigur{W}|\bXinjiang\b",
         "court": rf"\bretten\b|\bdomstol{W}|\bdommer{W}|\bHøyesterett\b|\blagmannsrett{W}",
         "split": r";|\bmens\b|, men |\bog (?=har\b)",
@@ -408,7 +412,7 @@ _RAW: dict[str, dict[str, object]] = {
     "fi": {
         "actions": [
             (rf"\bkumo{W}|\bperu{W} kiellon", Action.REVERSAL),
-            (rf"\bjatka{W} käyttöä|\bsäilyttä{W}", Action.RETENTION),
+            (rf"\bjatka{W} .{{0,40}}käyttö{W}|\bsäilyttä{W}", Action.RETENTION),
             (rf"\bpoista{W}|\bvaihde{W}|\bkorva{W}", Action.REMOVAL),
             (rf"\bsulje{W} pois|\bsulki{W} pois", Action.PROCUREMENT_BAN),
             (rf"\bharkitse{W}|\bselvittä{W}", Action.CONSIDERATION),
@@ -427,7 +431,10 @@ _RAW: dict[str, dict[str, object]] = {
     },
     "nl": {
         "actions": [
-            (rf"\bopgeheven\b|\bheft .{{0,30}}op\b|\bteruggedraaid\b|\bingetrokken\b|\bvernietig{W}", Action.REVERSAL),
+            (
+                rf"\bopgeheven\b|\bheft .{{0,30}}op\b|\bhief .{{0,30}}op\b|\bteruggedraaid\b|\bingetrokken\b|\bvernietig{W}",  # noqa: E501
+                Action.REVERSAL,
+            ),
             (rf"\bterugverwez{W}|\bterugverwijz{W}", Action.REVERSAL),
             (r"\bweer toegelaten\b|\bhersteld\b", Action.REINSTATEMENT),
             (
@@ -523,7 +530,10 @@ _RAW: dict[str, dict[str, object]] = {
     },
     "zh": {
         "actions": [
-            (r"撤销(?:了)?(?:该|这项)?禁令|解除(?:了)?(?:对.{0,20})?禁令|推翻|取消(?:了)?禁令", Action.REVERSAL),
+            (
+                r"撤销(?:了)?(?:该|这项)?禁令|解除(?:了)?(?:对.{0,20})?禁令|推翻|取消(?:了)?(?:对.{0,20})?禁令",
+                Action.REVERSAL,
+            ),
             (r"发回重审|发回", Action.REVERSAL),
             (r"恢复(?:了)?.{0,10}(?:会员|资格|合作)", Action.REINSTATEMENT),
             (r"继续使用|保留(?:了)?.{0,10}(?:摄像头|设备)", Action.RETENTION),
@@ -580,14 +590,14 @@ _RAW: dict[str, dict[str, object]] = {
 _RAW["nn"] = _RAW["nb"]
 _RAW["is"] = {
     "actions": [
-        (rf"\bfelld{W} úr gildi|\bafturkall{W}", Action.REVERSAL),
-        (rf"\bhald{W} áfram að nota", Action.RETENTION),
+        (rf"\bfelld{W} úr gildi|\bafturkall{W}|\baflétt{W}", Action.REVERSAL),
+        (rf"\bhald{W} áfram að nota|\báfram (?:að )?nota\b|\bnota áfram\b", Action.RETENTION),
         (rf"\bfjarlæg{W}|\bskipt{W} út", Action.REMOVAL),
         (rf"\bútiloka{W}", Action.PROCUREMENT_BAN),
         (rf"\bíhuga{W}|\bskoða{W}", Action.CONSIDERATION),
         (rf"\bbann{W}|\bbönnu{W}", Action.USE_BAN),
     ],
-    "call": rf"\bhvet{W}|\bkref{W}",
+    "call": rf"\bhvet{W}|\bhvatt{W}|\bkref{W}",
     "deny": rf"\bneita{W}|\bhafna{W} ásökun{W}",
     "future": r"\bmun\b|\bmunu\b|\bætlar\b",
     "progressive": r"\bvinnur nú að\b",
