@@ -213,7 +213,11 @@ class FindingRow(Base):
     """A finding kept over time, with its remediation status."""
 
     __tablename__ = "finding"
-    __table_args__ = (UniqueConstraint("device_id", "profile", "subject"),)
+    __table_args__ = (
+        UniqueConstraint("device_id", "profile", "subject"),
+        Index("ix_finding_due", "due", "id"),
+        Index("ix_finding_status", "status"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     device_id: Mapped[int] = mapped_column(ForeignKey("device.id", ondelete="CASCADE"))
