@@ -264,3 +264,24 @@ def test_the_user_list_says_when_each_user_last_signed_in(estate: Estate, client
     row = re.search(r"<td>newcomer</td>.*?</tr>", page, re.S)
     assert row
     assert "never" in row[0]
+
+
+def test_the_overview_follows_a_status_change_at_once(estate: Estate, clients: Clients) -> None:
+    from covered.web.queries import data_version
+
+    editor = clients.bearer("ed")
+    before = editor.get("/api/overview").json()
+    store = open_store(estate.db)
+    try:
+        version = data_version(store)
+        finding = editor.get("/api/findings", params={"status": "open", "state": "present"}).json()["rows"][0]
+        changed = editor.post(
+            f"/api/findings/{finding['id']}/status", json={"status": "planned", "reason": "replacement ordered"}
+        )
+        assert changed.status_code == 200, changed.text
+        assert data_version(store) != version
+        after = editor.get("/api/overview").json()
+        assert after["findings_by_status"].get("planned", 0) == before["findings_by_status"].get("planned", 0) + 1
+        editor.post(f"/api/findings/{finding['id']}/status", json={"status": "open", "reason": "back to open"})
+    finally:
+        store.engine.dispose()
