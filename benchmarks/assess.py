@@ -109,22 +109,22 @@ def bench_store(observations: int, workdir: Path) -> tuple[float, float]:
     return ours, peer
 
 
-def assessed_store(db: Path, devices: int) -> tuple[Store, int]:
+def assessed_store(db: Path | str, devices: int) -> tuple[Store, int]:
     """A store with `devices` scanned, merged and assessed devices (findings saved as `assess --save` does)."""
     store = open_store(db)
     contexts = _attributions(devices)
     scan = store.create_scan(["bench"], [c.address or "" for c in contexts], {})
-    for context in contexts:
-        address = context.address or ""
-        store.record_host(
-            scan,
-            HostRecord(
-                address,
-                [Observation(device=address, channel=Channel.HTTP, field="server", value="DNVRS-Webs", target=address)],
-                ["tcp/80"],
-                context.attribution,
-            ),
+    hosts = [
+        HostRecord(
+            context.address or "",
+            [Observation(device=context.address or "", channel=Channel.HTTP, field="server", value="DNVRS-Webs")],
+            ["tcp/80"],
+            context.attribution,
         )
+        for context in contexts
+    ]
+    for start in range(0, len(hosts), 2_000):  # stored a batch per transaction, as an import stores them
+        store.record_hosts(scan, hosts[start : start + 2_000])
     merge_scan(store, scan)
     # Findings as a federal contractor guarding government facilities would have them.
     registry = load_registry()

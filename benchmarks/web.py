@@ -1,9 +1,12 @@
-"""Dashboard latency under load (issue 7 target): p95 below 200 ms with 50 concurrent clients on the devices
-list and the ban directory, with 10,000 devices and the full registry, and the request rate reached.
+"""Dashboard latency under load (issue 7 and 12 targets): p95 below 200 ms with 50 concurrent clients on the
+overview, the devices and findings lists, a device page and the ban directory, with 10,000 or 100,000 devices and
+the full registry, on SQLite or PostgreSQL, and the request rate reached.
 
-Run: ``python benchmarks/web.py`` (``--devices``, ``--seconds``, ``--workers``). Needs wrk (``apt-get install wrk``).
-The store is built in a temporary folder (10,000 devices with findings), `covered serve` runs on a free
-loopback port, and wrk (2 threads, 50 connections) loads one URL at a time with a signed-in session cookie.
+Run: ``python benchmarks/web.py`` (``--devices``, ``--seconds``, ``--workers``, ``--postgres URL``). Needs wrk
+(``apt-get install wrk``). The store is built in a temporary folder (SQLite) or in a fresh database on the given
+PostgreSQL server (a role allowed to create databases; the database is dropped afterwards), `covered serve` runs
+on a free loopback port, and wrk (2 threads, 50 connections) loads one URL at a time with a signed-in session
+cookie.
 Peer, in the same run: Python's own http.server sending a saved copy of the same page (no database, no
 templates), i.e. what a Python process costs just to answer.
 """
@@ -11,6 +14,7 @@ templates), i.e. what a Python process costs just to answer.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import http.server
 import os
@@ -22,17 +26,24 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).parent))
 from assess import assessed_store
+from covered.store.schema import DeviceRow, FindingRow
 from covered.web.users import authenticate, create_user, start_session
 
 URLS = [
+    "/",
     "/devices",
     "/devices?vendor=hikvision&sort=model&order=desc&page=3",
+    "/findings",
+    "/findings?status=open&state=present&page=5",
+    "/devices/{device}",
     "/directory",
     "/directory?country=GB",
 ]
@@ -52,14 +63,44 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def build(db: Path, devices: int) -> str:
-    """A store with `devices` tracked devices and their findings; returns a session cookie."""
+def build(db: Path | str, devices: int) -> tuple[str, int]:
+    """A store with `devices` tracked devices and their findings; returns a session cookie and the id of a
+    restricted device with findings (for the device page)."""
     store, _ = assessed_store(db, devices)
     create_user(store, "bench", "viewer", "benchmark-password", "benchmark")
     user = authenticate(store, "bench", "benchmark-password")
     assert user is not None
     cookie, _ = start_session(store, user)
-    return cookie
+    with store.session() as session:
+        device = session.scalar(
+            select(FindingRow.device_id)
+            .join(DeviceRow, DeviceRow.id == FindingRow.device_id)
+            .where(DeviceRow.restricted.is_(True))
+            .limit(1)
+        )
+    store.engine.dispose()
+    return cookie, int(device or 1)
+
+
+@contextlib.contextmanager
+def database(postgres: str | None, folder: Path) -> Iterator[Path | str]:
+    """A SQLite file in the folder, or a fresh database on the PostgreSQL server, dropped afterwards."""
+    if postgres is None:
+        yield folder / "covered.db"
+        return
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    server = make_url(postgres)
+    name = f"covered_web_bench_{os.getpid()}"
+    admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def wrk(url: str, cookie: str | None, seconds: int) -> dict[str, float]:
@@ -114,14 +155,17 @@ def main() -> None:
     parser.add_argument("--devices", type=int, default=10_000)
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--postgres", metavar="URL", help="PostgreSQL server URL (e.g. what scripts/postgres.sh prints)"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "covered.db"
+    with tempfile.TemporaryDirectory() as tmp, database(args.postgres, Path(tmp)) as db:
         started = time.perf_counter()
-        cookie = build(db, args.devices)
-        print(f"store with {args.devices:,} devices built in {time.perf_counter() - started:.1f} s", flush=True)
+        cookie, device = build(db, args.devices)
+        kind = "PostgreSQL" if args.postgres else "SQLite"
+        print(f"{kind} store with {args.devices:,} devices built in {time.perf_counter() - started:.1f} s", flush=True)
         port = _free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "covered", "serve", "--port", str(port), "--workers", str(args.workers)],
@@ -143,7 +187,7 @@ def main() -> None:
             time.sleep(8)
             wrk(base + URLS[0], cookie, 2)
             rows = []
-            for url in URLS:
+            for url in (u.format(device=device) for u in URLS):
                 body = fetch(base + url)
                 body.raise_for_status()
                 fetch(base + url)  # warm every worker's caches a little
@@ -151,7 +195,10 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(30)
-    print(f"\n{args.workers} worker(s), wrk -t2 -c50, {args.seconds} s per URL; target p95 < 200 ms")
+    print(
+        f"\n{kind}, {args.devices:,} devices, {args.workers} worker(s), wrk -t2 -c50, {args.seconds} s per URL; "
+        "target p95 < 200 ms"
+    )
     header = f"{'url':<58} {'KB':>5} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'req/s':>7} {'err':>4} {'ok':>3}"
     print(f"{header}  peer p95 / req/s")
     for url, size, ours, theirs in rows:
