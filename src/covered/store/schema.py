@@ -216,7 +216,6 @@ class FindingRow(Base):
     __table_args__ = (
         UniqueConstraint("device_id", "profile", "subject"),
         Index("ix_finding_due", "due", "id"),
-        Index("ix_finding_status", "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

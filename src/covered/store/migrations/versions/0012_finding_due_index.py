@@ -1,7 +1,8 @@
-"""indexes for the findings list: its order (due date, then id) and its status filter
+"""an index for the findings list's order: due date, then id
 
 The dashboard's findings list sorts every finding by due date to show one page; without an index that is a
-sort of the whole table per request (20 ms at 27,000 findings, 4.5 ms with it).
+sort of the whole table per request (20 ms at 27,000 findings, 4.5 ms with it). No index on status alone: SQLite
+then prefers it to the device index for the device list's per-device counts, which become six times slower.
 
 Revision ID: 0012
 Revises: 0011
@@ -20,10 +21,8 @@ depends_on = None
 def upgrade() -> None:
     """Apply."""
     op.create_index("ix_finding_due", "finding", ["due", "id"])
-    op.create_index("ix_finding_status", "finding", ["status"])
 
 
 def downgrade() -> None:
     """Revert."""
-    op.drop_index("ix_finding_status", table_name="finding")
     op.drop_index("ix_finding_due", table_name="finding")
