@@ -102,7 +102,8 @@ class Probe(Protocol):
 
     @property
     def packets(self) -> int:
-        """Packets one run sends (its rate budget)."""
+        """Packets one run sends when answered (its rate budget); a UDP question nothing answers is sent up to
+        Limits.udp_tries times, each send paced by the rate limiter like any other."""
 
     @property
     def needs_credentials(self) -> bool:
