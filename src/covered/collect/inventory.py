@@ -477,6 +477,8 @@ def _column_map(headers: list[str], mapping: Mapping[str, str], result: ImportRe
 
 _MAX_KEY = 256
 _IDENTIFYING = {"mac", "ip", "brand", "manufacturer", "model", "serial", "hostname"}
+
+
 def _header_index(rows: list[list[str]], mapping: Mapping[str, str]) -> int | None:
     """The row that reads most like a header: the most cells naming an inventory field (or a --map column)."""
     known = _known_headers()

@@ -15,10 +15,10 @@ written, and only the distinctive forms a maker's own filings use ('海康威视
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from covered.identify.signatures import normalise
 from covered.model import Brand, Channel, Confidence, ProductLine, Relationship, Vendor
 
 __all__ = ["Mention", "MentionFinder"]
@@ -50,6 +50,9 @@ _PASSING = {
 _CERTIFICATE = {(Channel.TLS, "subject"), (Channel.TLS, "issuer")}
 # Passing fields a device's firmware writes (not a person): a product line leading them is the device's model.
 _FIRMWARE_WRITTEN = {(Channel.HTTP, "title"), (Channel.HTTP, "www-authenticate"), (Channel.RTSP, "www-authenticate")}
+_READ = _SELF_DESCRIPTIONS | _PASSING | _CERTIFICATE
+_MEMO_SIZE = 65_536
+"""Values remembered per finder; the memo starts afresh when full."""
 _LEADING = 24
 """A name starting within this many characters of a self-description (or of one of its lines) leads it."""
 _SSH_PREFIX = re.compile(r"^SSH-[\d.]+-", re.IGNORECASE)
@@ -77,7 +80,7 @@ class Mention:
 
 
 def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
+    return normalise(text).casefold()
 
 
 def _is_latin(name: str) -> bool:
@@ -114,6 +117,7 @@ class MentionFinder:
         native = sorted((k for k in self._owners if not _is_latin(k)), key=len, reverse=True)
         parts = [rf"(?<![0-9a-z]){re.escape(k)}" for k in latin] + [re.escape(k) for k in native]
         self._pattern = re.compile("|".join(parts)) if parts else None
+        self._memo: dict[tuple[Channel, str, str], list[Mention]] = {}
         self._lines = [
             (re.compile(rf"(?<![0-9a-z])(?:{_line_pattern(line)})(?![a-z])", re.IGNORECASE), v, line)
             for v in restricted.values()
@@ -121,10 +125,20 @@ class MentionFinder:
         ]
 
     def find(self, channel: Channel, field: str, value: str) -> list[Mention]:
-        """The names found in the value, strongest first; none for fields that do not describe the device."""
+        """The names found in the value, strongest first; none for fields that do not describe the device.
+        Answers are memoised per value, as the signature matcher's are: a network repeats the same banners."""
         key = (channel, field)
-        if self._pattern is None or not value:
+        if self._pattern is None or not value or key not in _READ:
             return []
+        memo = (channel, field, value)
+        found = self._memo.get(memo)
+        if found is None:
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            found = self._memo[memo] = self._find(key, channel, value)
+        return found
+
+    def _find(self, key: tuple[Channel, str], channel: Channel, value: str) -> list[Mention]:
         if key in _CERTIFICATE:
             return self._in_certificate(value)
         if key in _SELF_DESCRIPTIONS:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from covered.web.queries import UNRESOLVED
+
 __all__ = ["device_summary"]
 
-_UNRESOLVED = ("open", "review", "planned")
 _STRONGEST = {"high": 0, "medium": 1, "low": 2}
 
 
@@ -33,7 +34,7 @@ def device_summary(detail: dict[str, Any], vendor_names: dict[str, str]) -> dict
     ]
     signs.sort(key=lambda e: (not e.get("protocol"), _STRONGEST.get(e.get("confidence"), 3)))
     why = [f"{e['channel']}.{e['field']}: {e.get('conclusion') or e.get('matcher')}" for e in signs[:3]]
-    open_ones = [f for f in findings if f.get("status") in _UNRESOLVED]
+    open_ones = [f for f in findings if f.get("status") in UNRESOLVED]
     open_ones.sort(key=lambda f: (f.get("due") or "9999", f.get("subject") or ""))
     binds = [
         {
